@@ -1,0 +1,16 @@
+# bpf/ — libpdscheck: object reader, decoder, manifests, analyses.
+PART_INCLUDES += -Ibpf/include
+$(eval $(call pds_part,CHK,bpf,pdscheck,-lbpf -lelf -lz,))
+HEADERS += bpf/include/pds/check.h bpf/include/pds/chk_errors.h bpf/include/pds/manifest.h
+PKGCONFIGS += $(O)/pdscheck.pc
+
+# eBPF test programs, compiled by the build (never committed as objects).
+CHK_PQUIC_PROGS := $(patsubst %.c,$(BPFO)/%.o,$(wildcard bpf/tests/progs/pquic/*.c))
+CHK_KERNEL_PROGS := $(patsubst %.c,$(BPFO)/%.o,$(wildcard bpf/tests/progs/kernel/*.c))
+BPF_PROGS += $(CHK_PQUIC_PROGS) $(CHK_KERNEL_PROGS)
+
+$(O)/pdscheck.pc: mk/pkgconfig.in
+	@mkdir -p $(@D)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+		-e 's|@NAME@|pdscheck|; s|@DESC@|PDS checker: eBPF object reader and static analyses|' \
+		-e 's|@VERSION@|$(VERSION)|; s|@REQUIRES@|libbpf libelf zlib|' $< > $@

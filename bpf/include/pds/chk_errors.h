@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Result codes of the PDS checker library (libpdscheck).
+ *
+ * Every code has a stable rule id (what tests and scripts match) and a one-line
+ * description.  0 is success; every other value is a reason.  The list is an
+ * X-macro so that the enum, the rule ids and the descriptions cannot drift apart.
+ * Codes are never renumbered: new ones go at the end of their group.
+ */
+#ifndef PDS_CHK_ERRORS_H
+#define PDS_CHK_ERRORS_H
+
+/* X(name, value, rule id, description) */
+#define PDS_CHK_ERRORS(X)                                                                         \
+	X(OK, 0, "ok", "success")                                                                \
+	/* system and usage: 1..19 */                                                              \
+	X(E_NOMEM, 1, "sys/nomem", "out of memory")                                              \
+	X(E_IO, 2, "sys/io", "cannot read the file")                                             \
+	X(E_INVAL, 3, "sys/invalid-argument", "invalid argument")                               \
+	X(E_PROFILE, 4, "sys/unknown-profile", "unknown ABI profile")                           \
+	/* ELF container: 20..59 */                                                                \
+	X(E_ELF_TOO_LARGE, 20, "elf/too-large", "object larger than the profile allows")        \
+	X(E_ELF_NOT_ELF, 21, "elf/not-elf", "not an ELF file")                                  \
+	X(E_ELF_CLASS, 22, "elf/bad-class", "not a 64-bit ELF object")                          \
+	X(E_ELF_ENDIAN, 23, "elf/bad-endianness", "not a little-endian ELF object")             \
+	X(E_ELF_MACHINE, 24, "elf/bad-machine", "e_machine is neither EM_NONE nor EM_BPF")      \
+	X(E_ELF_TYPE, 25, "elf/bad-type", "not a relocatable object (ET_REL)")                  \
+	X(E_ELF_TOO_MANY_SECTIONS, 26, "elf/too-many-sections",                                 \
+	  "more sections than the profile allows")                                               \
+	X(E_ELF_TRUNCATED, 27, "elf/truncated", "a header or section lies outside the file")    \
+	X(E_ELF_MALFORMED, 28, "elf/malformed", "malformed ELF structure")                      \
+	X(E_ELF_NO_CODE, 29, "elf/no-code", "no executable section")                            \
+	X(E_ELF_CODE_SIZE, 30, "elf/bad-code-size",                                               \
+	  "code section size is not a multiple of 8 bytes")                                       \
+	X(E_ELF_SYMTAB, 31, "elf/bad-symtab", "malformed symbol table")                         \
+	X(E_ELF_STRTAB, 32, "elf/bad-strtab", "string offset outside its string table")         \
+	X(E_ELF_VERSION, 33, "elf/bad-version", "unknown ELF version")                          \
+	/* relocations: 60..79 */                                                                  \
+	X(E_RELOC_TYPE, 60, "reloc/unknown-type", "relocation type the loader does not handle") \
+	X(E_RELOC_OFFSET, 61, "reloc/offset-out-of-range",                                        \
+	  "relocation offset outside its section or not on an instruction")                      \
+	X(E_RELOC_SYMBOL, 62, "reloc/symbol-out-of-range",                                        \
+	  "relocation symbol index outside the symbol table")                                     \
+	X(E_RELOC_TARGET, 63, "reloc/bad-target",                                                 \
+	  "relocation applied to an instruction that cannot take it")                            \
+	X(E_RELOC_STRING, 64, "reloc/bad-string",                                                 \
+	  "string constant outside its section or not NUL-terminated")                           \
+	X(E_RELOC_UNRESOLVED, 65, "reloc/unresolved-call",                                        \
+	  "helper call without a relocation naming the helper")                                  \
+	X(E_BPF_CALL, 66, "reloc/bpf-to-bpf-call",                                                \
+	  "BPF-to-BPF call, which the PQUIC loader does not support")                            \
+	X(E_RELOC_SECTION, 67, "reloc/bad-section",                                               \
+	  "relocation section names a missing or non-code section")                              \
+	X(E_SUBPROG, 68, "reloc/bad-subprogram", "call to a location that starts no function")  \
+	X(E_RECURSION, 69, "reloc/too-many-subprograms",                                          \
+	  "more subprograms or instructions than the profile allows")                            \
+	/* instructions: 80..119 */                                                                \
+	X(E_INSN_OPCODE, 80, "insn/unknown-opcode", "opcode not in the profile's instruction set") \
+	X(E_INSN_REG, 81, "insn/bad-register", "register number out of range or not writable")  \
+	X(E_INSN_JUMP_RANGE, 82, "insn/jump-out-of-range", "jump target outside the program")   \
+	X(E_INSN_JUMP_LDDW, 83, "insn/jump-into-lddw",                                            \
+	  "jump target is the second half of an lddw")                                             \
+	X(E_INSN_JUMP_SELF, 84, "insn/jump-to-self", "jump to itself")                          \
+	X(E_INSN_LDDW, 85, "insn/incomplete-lddw", "lddw without a valid second slot")          \
+	X(E_INSN_IMM, 86, "insn/bad-immediate", "immediate not allowed for this instruction")   \
+	X(E_INSN_OFF, 87, "insn/bad-offset", "offset not allowed for this instruction")         \
+	X(E_INSN_DIV_ZERO, 88, "insn/division-by-zero", "division or modulo by immediate zero") \
+	X(E_INSN_STACK, 89, "insn/stack-out-of-range",                                            \
+	  "access through r10 outside the profile's stack")                                      \
+	X(E_INSN_NO_EXIT, 90, "insn/no-exit", "program has no exit instruction")                \
+	X(E_INSN_TOO_MANY, 91, "insn/too-many-instructions",                                      \
+	  "more instruction slots than the profile allows")                                       \
+	X(E_INSN_TOO_MANY_MEM, 92, "insn/too-many-memory-accesses",                               \
+	  "more loads and stores through registers other than r10 than the profile allows")     \
+	X(E_INSN_FALLTHROUGH, 93, "insn/falls-off-end", "last instruction falls off the end")   \
+	/* manifests: 120..159 */                                                                  \
+	X(E_MF_SYNTAX, 120, "manifest/syntax", "line does not follow the manifest grammar")     \
+	X(E_MF_OPTION, 121, "manifest/unknown-option", "unknown plugin option")                 \
+	X(E_MF_ANCHOR, 122, "manifest/unknown-anchor", "unknown anchor")                        \
+	X(E_MF_PARAM, 123, "manifest/bad-param", "param is not a number in range")              \
+	X(E_MF_DUPLICATE, 124, "manifest/duplicate-replace",                                      \
+	  "more than one replace or extern for one protoop and param")                            \
+	X(E_MF_EXTERN_OBSERVED, 125, "manifest/observer-on-extern",                               \
+	  "pre or post observer on an extern protoop")                                             \
+	X(E_MF_MISSING_FILE, 126, "manifest/missing-file", "file named by the manifest is missing") \
+	X(E_MF_ESCAPE, 127, "manifest/path-escapes",                                              \
+	  "file path leaves the plugin's folder")                                                 \
+	X(E_MF_INCLUDE_CYCLE, 128, "manifest/include-cycle", "include cycle")                   \
+	X(E_MF_EMPTY, 129, "manifest/empty", "manifest has no plugin id line")                  \
+	X(E_MF_PLUGIN_ID, 130, "manifest/bad-plugin-id", "malformed plugin id")                 \
+	X(E_MF_TOO_LARGE, 131, "manifest/too-large",                                              \
+	  "manifest, line or include depth over the limit")                                       \
+	X(E_MF_BYTES, 132, "manifest/bad-bytes", "NUL or control character in the manifest")    \
+	X(E_MF_PROTOOP, 133, "manifest/bad-protoop", "malformed protoop name")                  \
+	X(E_MF_NO_PLUGLETS, 134, "manifest/no-pluglets", "manifest names no pluglet")
+
+enum pds_chk_err {
+#define PDS_CHK_ERR_ENUM(name, value, rule, desc) PDS_CHK_##name = value,
+	PDS_CHK_ERRORS(PDS_CHK_ERR_ENUM)
+#undef PDS_CHK_ERR_ENUM
+};
+
+#endif

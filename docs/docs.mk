@@ -1,0 +1,27 @@
+# docs/ — man pages and formats.
+MANPAGES += $(wildcard docs/man/*.1) $(wildcard docs/man/*.3) $(wildcard docs/man/*.5)
+
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+		$(DESTDIR)$(INCLUDEDIR)/pds $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
+		$(DESTDIR)$(MANDIR)/man5
+	install -m 0755 $(TOOLS) $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(LIBRARIES) $(DESTDIR)$(LIBDIR)/
+	for so in $(SHARED_LIBRARIES); do b=$$(basename $$so); \
+		install -m 0755 $$so $(DESTDIR)$(LIBDIR)/$$b.0; \
+		ln -sf $$b.0 $(DESTDIR)$(LIBDIR)/$$b; done
+	install -m 0644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/pds/
+	install -m 0644 $(PKGCONFIGS) $(DESTDIR)$(PKGCONFIGDIR)/
+	for m in $(MANPAGES); do s=$${m##*.}; \
+		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(TOOLS)))
+	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/,$(notdir $(LIBRARIES)))
+	for so in $(SHARED_LIBRARIES); do b=$$(basename $$so); \
+		rm -f $(DESTDIR)$(LIBDIR)/$$b $(DESTDIR)$(LIBDIR)/$$b.0; done
+	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/pds/,$(notdir $(HEADERS)))
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/pds 2>/dev/null
+	rm -f $(addprefix $(DESTDIR)$(PKGCONFIGDIR)/,$(notdir $(PKGCONFIGS)))
+	for m in $(MANPAGES); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$$(basename $$m); done
