@@ -14,3 +14,11 @@ $(O)/pdscheck.pc: mk/pkgconfig.in
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 		-e 's|@NAME@|pdscheck|; s|@DESC@|PDS checker: eBPF object reader and static analyses|' \
 		-e 's|@VERSION@|$(VERSION)|; s|@REQUIRES@|libbpf libelf zlib|' $< > $@
+
+# Kernel helper names, generated from the installed libbpf header.
+GEN := build/gen
+PART_INCLUDES += -I$(GEN)
+$(GEN)/kernel_helpers.inc: mk/gen-kernel-helpers.sh
+	@mkdir -p $(@D)
+	$(Q)sh $< > $@.tmp && test -s $@.tmp && mv $@.tmp $@
+$(O)/bpf/helpers_kernel.o $(FUZZO)/bpf/helpers_kernel.o: $(GEN)/kernel_helpers.inc

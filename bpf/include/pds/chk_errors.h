@@ -35,6 +35,8 @@
 	X(E_ELF_SYMTAB, 31, "elf/bad-symtab", "malformed symbol table")                         \
 	X(E_ELF_STRTAB, 32, "elf/bad-strtab", "string offset outside its string table")         \
 	X(E_ELF_VERSION, 33, "elf/bad-version", "unknown ELF version")                          \
+	X(E_ELF_LIBBPF, 34, "elf/libbpf-refused", "libbpf refuses to open the object")          \
+	X(E_ELF_NO_PROGRAMS, 35, "elf/no-programs", "the object holds no program")              \
 	/* relocations: 60..79 */                                                                  \
 	X(E_RELOC_TYPE, 60, "reloc/unknown-type", "relocation type the loader does not handle") \
 	X(E_RELOC_OFFSET, 61, "reloc/offset-out-of-range",                                        \

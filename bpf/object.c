@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: MIT
+/* pds_chk_obj: open an object with its profile's reader, and accessors. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf/insn.h"
+#include "bpf/internal.h"
+
+extern const struct pds_elf_limits pds_pquic_elf_limits;
+
+const char *pds_obj_intern(struct pds_chk_obj *obj, const char *s, size_t len)
+{
+	char *copy;
+
+	if (obj->nstrings == obj->capstrings) {
+		size_t cap = obj->capstrings ? obj->capstrings * 2 : 16;
+		char **v = realloc(obj->strings, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		obj->strings = v;
+		obj->capstrings = cap;
+	}
+	copy = pds_strndup(s, len);
+	if (!copy)
+		return NULL;
+	obj->strings[obj->nstrings++] = copy;
+	return copy;
+}
+
+static void prog_free(struct pds_chk_prog *p)
+{
+	free(p->name);
+	free(p->section);
+	free(p->insns);
+	free(p->refs);
+	free(p->origin);
+	free(p->sub_starts);
+	for (size_t i = 0; p->sub_names && i < p->nsubs; i++)
+		free(p->sub_names[i]);
+	free(p->sub_names);
+}
+
+PDS_API void pds_chk_obj_free(struct pds_chk_obj *obj)
+{
+	if (!obj)
+		return;
+	for (size_t i = 0; i < obj->nprogs; i++)
+		prog_free(&obj->progs[i]);
+	free(obj->progs);
+	for (size_t i = 0; i < obj->nsec_names; i++)
+		free(obj->sec_names[i]);
+	free(obj->sec_names);
+	for (size_t i = 0; i < obj->nstrings; i++)
+		free(obj->strings[i]);
+	free(obj->strings);
+	pds_linetab_free(&obj->lines);
+	free(obj->path);
+	free(obj);
+}
+
+static int copy_section_names(struct pds_chk_obj *obj, const struct pds_elf *e)
+{
+	obj->sec_names = pds_calloc(e->nsecs, sizeof(*obj->sec_names));
+	if (!obj->sec_names)
+		return PDS_CHK_E_NOMEM;
+	obj->nsec_names = e->nsecs;
+	for (size_t i = 0; i < e->nsecs; i++) {
+		obj->sec_names[i] = pds_strdup(e->secs[i].name ? e->secs[i].name : "");
+		if (!obj->sec_names[i])
+			return PDS_CHK_E_NOMEM;
+	}
+	return 0;
+}
+
+/* Line info is a convenience for messages: BTF first, DWARF when BTF has none. */
+static int read_lines(struct pds_chk_obj *obj, const struct pds_elf *e,
+		      const struct pds_chk_diag_sink *sink)
+{
+	int err = pds_btf_lines(e, &obj->lines, sink);
+
+	if (!err && obj->lines.n == 0)
+		err = pds_dwarf_lines(e, &obj->lines, sink);
+	if (!err)
+		pds_linetab_sort(&obj->lines);
+	return err;
+}
+
+static int open_elf(struct pds_chk_obj *obj, const void *buf, size_t len,
+		    const struct pds_chk_diag_sink *sink)
+{
+	const struct pds_elf_limits *lim =
+		obj->profile == PDS_CHK_PROFILE_PQUIC ? &pds_pquic_elf_limits : NULL;
+	struct pds_elf e;
+	int err;
+
+	err = pds_elf_open(&e, buf, len, obj->path, lim, sink);
+	if (err)
+		return err;
+	err = copy_section_names(obj, &e);
+	if (!err)
+		err = read_lines(obj, &e, sink);
+	if (!err && obj->profile == PDS_CHK_PROFILE_PQUIC)
+		err = pds_pquic_read(obj, &e, sink);
+	else if (!err)
+		err = pds_kernel_read(obj, &e, sink);
+	pds_elf_close(&e);
+	return err;
+}
+
+PDS_API int pds_chk_obj_open_mem(const void *buf, size_t len, const char *name,
+				 const struct pds_chk_open_opts *opts, struct pds_chk_obj **out)
+{
+	const struct pds_chk_diag_sink *sink = opts ? &opts->diag : NULL;
+	struct pds_chk_obj *obj;
+	int err;
+
+	if (!out)
+		return PDS_CHK_E_INVAL;
+	*out = NULL;
+	if (!buf || !opts || opts->sz < sizeof(*opts) ||
+	    (opts->profile != PDS_CHK_PROFILE_PQUIC && opts->profile != PDS_CHK_PROFILE_KERNEL))
+		return PDS_CHK_E_INVAL;
+	obj = pds_calloc(1, sizeof(*obj));
+	if (!obj)
+		return PDS_CHK_E_NOMEM;
+	obj->profile = opts->profile;
+	obj->path = pds_strdup(name ? name : "<memory>");
+	if (!obj->path) {
+		free(obj);
+		return PDS_CHK_E_NOMEM;
+	}
+	err = open_elf(obj, buf, len, sink);
+	if (err) {
+		pds_chk_obj_free(obj);
+		return err;
+	}
+	*out = obj;
+	return 0;
+}
+
+PDS_API int pds_chk_obj_open(const char *path, const struct pds_chk_open_opts *opts,
+			     struct pds_chk_obj **out)
+{
+	const struct pds_chk_diag_sink *sink = opts ? &opts->diag : NULL;
+	size_t max = 0, len;
+	void *buf;
+	int err;
+
+	if (!out || !path)
+		return PDS_CHK_E_INVAL;
+	*out = NULL;
+	if (opts && opts->profile == PDS_CHK_PROFILE_PQUIC)
+		max = pds_pquic_elf_limits.max_size;
+	err = pds_read_file(path, max, PDS_CHK_E_ELF_TOO_LARGE, &buf, &len, sink);
+	if (err)
+		return err;
+	err = pds_chk_obj_open_mem(buf, len, path, opts, out);
+	free(buf);
+	return err;
+}
+
+PDS_API const char *pds_chk_obj_path(const struct pds_chk_obj *obj)
+{
+	return obj->path;
+}
+
+PDS_API enum pds_chk_profile pds_chk_obj_profile(const struct pds_chk_obj *obj)
+{
+	return obj->profile;
+}
+
+PDS_API size_t pds_chk_obj_prog_count(const struct pds_chk_obj *obj)
+{
+	return obj ? obj->nprogs : 0;
+}
+
+PDS_API const struct pds_chk_prog *pds_chk_obj_prog(const struct pds_chk_obj *obj, size_t i)
+{
+	return obj && i < obj->nprogs ? &obj->progs[i] : NULL;
+}
+
+PDS_API int pds_chk_obj_has_lines(const struct pds_chk_obj *obj)
+{
+	return obj && obj->lines.n > 0;
+}
+
+PDS_API const char *pds_chk_prog_name(const struct pds_chk_prog *prog)
+{
+	return prog->name;
+}
+
+PDS_API const char *pds_chk_prog_section(const struct pds_chk_prog *prog)
+{
+	return prog->section;
+}
+
+PDS_API size_t pds_chk_prog_slot_count(const struct pds_chk_prog *prog)
+{
+	return prog->nslots;
+}
+
+PDS_API size_t pds_chk_prog_insn_count(const struct pds_chk_prog *prog)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < prog->nslots; i++) {
+		n++;
+		if (pds_insn_is_lddw(&prog->insns[i]))
+			i++;
+	}
+	return n;
+}
+
+PDS_API const struct pds_insn *pds_chk_prog_insns(const struct pds_chk_prog *prog)
+{
+	return prog->insns;
+}
+
+PDS_API const struct pds_insn_ref *pds_chk_prog_ref(const struct pds_chk_prog *prog, size_t slot)
+{
+	if (slot >= prog->nslots || prog->refs[slot].kind == PDS_REF_NONE)
+		return NULL;
+	return &prog->refs[slot];
+}
+
+PDS_API int pds_chk_prog_srcloc(const struct pds_chk_prog *prog, size_t slot,
+				struct pds_srcloc *loc)
+{
+	const struct pds_line *l;
+
+	if (slot >= prog->nslots)
+		return PDS_CHK_E_INVAL;
+	l = pds_linetab_find(&prog->obj->lines, prog->origin[slot].sec,
+			     prog->origin[slot].sec_off);
+	if (!l || !l->file || !l->line)
+		return PDS_CHK_E_INVAL;
+	loc->file = l->file;
+	loc->line = l->line;
+	loc->col = l->col;
+	loc->text = l->text;
+	return 0;
+}
+
+PDS_API void pds_chk_prog_origin(const struct pds_chk_prog *prog, size_t slot,
+				 const char **section, uint64_t *sec_off)
+{
+	uint32_t sec = slot < prog->nslots ? prog->origin[slot].sec : 0;
+
+	if (section)
+		*section = sec < prog->obj->nsec_names ? prog->obj->sec_names[sec] : "";
+	if (sec_off)
+		*sec_off = slot < prog->nslots ? prog->origin[slot].sec_off : 0;
+}
+
+PDS_API size_t pds_chk_prog_subprogs(const struct pds_chk_prog *prog, const uint32_t **starts,
+				     const char *const **names)
+{
+	if (starts)
+		*starts = prog->sub_starts;
+	if (names)
+		*names = (const char *const *)prog->sub_names;
+	return prog->nsubs;
+}
+
+void pds_prog_loc(const struct pds_chk_prog *prog, size_t slot, struct pds_loc *loc,
+		  struct pds_srcloc *src)
+{
+	memset(loc, 0, sizeof(*loc));
+	loc->file = prog->obj->path;
+	loc->insn = (int64_t)slot;
+	pds_chk_prog_origin(prog, slot, &loc->section, &loc->sec_off);
+	if (pds_chk_prog_srcloc(prog, slot, src) == 0)
+		loc->src = src;
+}

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+/* Allocation and file helpers shared by the stages. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bpf/internal.h"
+
+void *pds_calloc(size_t n, size_t size)
+{
+	if (n == 0 || size == 0)
+		return calloc(1, 1);
+	return calloc(n, size);
+}
+
+char *pds_strndup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *pds_strdup(const char *s)
+{
+	return pds_strndup(s, strlen(s));
+}
+
+static int read_all(int fd, uint8_t *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t r = read(fd, buf + got, len - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+int pds_read_file(const char *path, size_t max, int too_large, void **buf, size_t *len,
+		  const struct pds_chk_diag_sink *sink)
+{
+	struct pds_loc loc = PDS_LOC_FILE(path);
+	struct stat st;
+	uint8_t *data = NULL;
+	int fd, err = 0;
+
+	*buf = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return pds_diag(sink, PDS_CHK_ERROR, PDS_CHK_E_IO, &loc, "cannot open: %s",
+				strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		err = pds_diag(sink, PDS_CHK_ERROR, PDS_CHK_E_IO, &loc, "not a regular file");
+		goto out;
+	}
+	if (max && (uint64_t)st.st_size > max) {
+		err = pds_diag(sink, PDS_CHK_ERROR, too_large, &loc,
+			       "file is %lld bytes, more than the %zu allowed",
+			       (long long)st.st_size, max);
+		goto out;
+	}
+	data = malloc((size_t)st.st_size + 1);
+	if (!data) {
+		err = pds_diag(sink, PDS_CHK_ERROR, PDS_CHK_E_NOMEM, &loc, "out of memory");
+		goto out;
+	}
+	if (read_all(fd, data, (size_t)st.st_size) < 0) {
+		err = pds_diag(sink, PDS_CHK_ERROR, PDS_CHK_E_IO, &loc, "read failed");
+		goto out;
+	}
+	data[st.st_size] = '\0';
+	*buf = data;
+	*len = (size_t)st.st_size;
+	data = NULL;
+out:
+	free(data);
+	close(fd);
+	return err;
+}
