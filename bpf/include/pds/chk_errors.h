@@ -94,7 +94,28 @@
 	  "manifest, line or include depth over the limit")                                       \
 	X(E_MF_BYTES, 132, "manifest/bad-bytes", "NUL or control character in the manifest")    \
 	X(E_MF_PROTOOP, 133, "manifest/bad-protoop", "malformed protoop name")                  \
-	X(E_MF_NO_PLUGLETS, 134, "manifest/no-pluglets", "manifest names no pluglet")
+	X(E_MF_NO_PLUGLETS, 134, "manifest/no-pluglets", "manifest names no pluglet")           \
+	/* line info: 160..179 */                                                                  \
+	X(E_BTF_HEADER, 160, "btf/bad-header", ".BTF header or string table malformed")            \
+	X(E_BTF_STRING, 161, "btf/bad-string", "BTF string offset outside the .BTF string table")  \
+	X(E_BTF_EXT_HEADER, 162, "btf/bad-ext-header", ".BTF.ext header malformed")                \
+	X(E_BTF_LINE_INFO, 163, "btf/bad-line-info", "malformed .BTF.ext line info subsection")    \
+	X(E_BTF_SECTION, 164, "btf/bad-section", "line info names a missing or non-code section")  \
+	X(E_BTF_INSN_OFF, 165, "btf/bad-insn-offset",                                              \
+	  "line info offset outside its section or not on an instruction")                         \
+	X(E_DWARF_HEADER, 166, "dwarf/bad-header",                                                 \
+	  "malformed or unsupported .debug_line unit header")                                      \
+	X(E_DWARF_FORM, 167, "dwarf/bad-form",                                                     \
+	  "unsupported or malformed DWARF form in a line table")                                   \
+	X(E_DWARF_STRING, 168, "dwarf/bad-string",                                                 \
+	  "DWARF string offset outside its string section")                                        \
+	X(E_DWARF_OPCODE, 169, "dwarf/bad-opcode", "malformed or truncated line-number program")   \
+	X(E_DWARF_FILE, 170, "dwarf/bad-file-index",                                               \
+	  "line row names a file outside the file table")                                          \
+	X(E_DWARF_RELOC, 171, "dwarf/bad-relocation",                                              \
+	  "relocation in .debug_line of the wrong type or target")                                 \
+	X(E_DWARF_ADDRESS, 172, "dwarf/bad-address",                                               \
+	  "line row outside its code section or not on an instruction")
 
 enum pds_chk_err {
 #define PDS_CHK_ERR_ENUM(name, value, rule, desc) PDS_CHK_##name = value,
