@@ -91,10 +91,29 @@
 	X(E_MF_EMPTY, 129, "manifest/empty", "manifest has no plugin id line")                  \
 	X(E_MF_PLUGIN_ID, 130, "manifest/bad-plugin-id", "malformed plugin id")                 \
 	X(E_MF_TOO_LARGE, 131, "manifest/too-large",                                              \
-	  "manifest, line or include depth over the limit")                                       \
+	  "manifest file, or all manifests together, larger than the limit")                     \
 	X(E_MF_BYTES, 132, "manifest/bad-bytes", "NUL or control character in the manifest")    \
 	X(E_MF_PROTOOP, 133, "manifest/bad-protoop", "malformed protoop name")                  \
 	X(E_MF_NO_PLUGLETS, 134, "manifest/no-pluglets", "manifest names no pluglet")           \
+	X(E_MF_LINE_TOO_LONG, 135, "manifest/line-too-long", "line longer than the limit")      \
+	X(E_MF_INCLUDE_DEPTH, 136, "manifest/include-too-deep", "includes nested too deep")     \
+	X(E_MF_ABSOLUTE_PATH, 137, "manifest/absolute-path", "absolute file path")              \
+	X(E_MF_BAD_PATH, 138, "manifest/bad-file-name",                                           \
+	  "file name empty, too long, or with characters outside the portable set")             \
+	X(E_MF_NOT_FILE, 139, "manifest/not-a-regular-file",                                      \
+	  "file named by the manifest is not a regular file")                                     \
+	X(E_MF_PATH_DIFFERS, 140, "manifest/path-differs-in-pquic",                               \
+	  "PQUIC resolves the name against the top folder to another file")                      \
+	X(E_MF_INCLUDE_REFUSED, 141, "manifest/include-without-folder",                           \
+	  "include in a manifest parsed without a folder")                                         \
+	X(E_MF_OPTION_REPEATED, 142, "manifest/repeated-option", "plugin option given twice")   \
+	X(E_MF_PARAM_MIX, 143, "manifest/param-mismatch",                                         \
+	  "protoop used both with and without param")                                              \
+	X(E_MF_MARKER, 144, "manifest/marker-without-negotiate",                                  \
+	  "\"-\" marker line in a plugin without the negotiate option")                          \
+	X(E_MF_MARKER_REPEATED, 145, "manifest/repeated-marker", "second \"-\" marker line")     \
+	X(E_MF_TOO_MANY_INCLUDES, 146, "manifest/too-many-includes",                              \
+	  "more include lines followed than the limit")                                            \
 	/* line info: 160..179 */                                                                  \
 	X(E_BTF_HEADER, 160, "btf/bad-header", ".BTF header or string table malformed")            \
 	X(E_BTF_STRING, 161, "btf/bad-string", "BTF string offset outside the .BTF string table")  \

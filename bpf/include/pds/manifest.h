@@ -41,6 +41,14 @@ enum pds_chk_plugin_option {
 #define PDS_CHK_MANIFEST_MAX_SIZE (1u << 20)
 #define PDS_CHK_MANIFEST_MAX_LINE 4096u
 #define PDS_CHK_MANIFEST_MAX_DEPTH 16u
+/* Bytes of all manifests read (an include read twice counts twice), include lines followed. */
+#define PDS_CHK_MANIFEST_MAX_TOTAL (8u << 20)
+#define PDS_CHK_MANIFEST_MAX_INCLUDES 1024u
+/* Longest plugin id and protoop name (PQUIC copies them into 100-byte buffers) and
+ * longest file name (PQUIC's include buffer holds 150 bytes). */
+#define PDS_CHK_MANIFEST_MAX_ID 99u
+#define PDS_CHK_MANIFEST_MAX_PROTOOP 99u
+#define PDS_CHK_MANIFEST_MAX_NAME 149u
 
 struct pds_chk_pluglet {
 	char *protoop;
@@ -51,12 +59,15 @@ struct pds_chk_pluglet {
 	char *path;	/* resolved: the declaring manifest's folder + file */
 	char *manifest; /* manifest file (the top one or an include) that declares it */
 	unsigned line;	/* its line there, 1-based */
+	int negotiated; /* 1 when after the "-" line of a negotiate plugin: PQUIC plugs it
+			 * only once the peer has agreed to the plugin */
 };
 
 struct pds_chk_manifest {
-	char *path;	 /* top manifest as given */
-	char *dir;	 /* its folder, the plugin's root: no file may leave it */
-	char *plugin_id; /* first token of line 1 */
+	char *path;	  /* top manifest as given (the name for an in-memory manifest) */
+	char *dir;	  /* its folder, the plugin's root: no file may leave it (NULL for an
+			  * in-memory manifest parsed without a folder) */
+	char *plugin_id;  /* first token of line 1 */
 	unsigned options; /* enum pds_chk_plugin_option bits */
 	struct pds_chk_pluglet *pluglets;
 	size_t pluglet_count;
@@ -64,7 +75,11 @@ struct pds_chk_manifest {
 	size_t file_count;
 };
 
-/* Reads and validates a manifest and its includes.  Object files must exist. */
+/*
+ * Reads and validates a manifest and its includes.  Object files must exist.  On
+ * success *out is the caller's to free with pds_chk_manifest_free; on failure it is
+ * NULL and exactly one error diagnostic (plus notes) has gone to the sink.
+ */
 PDS_API int pds_chk_manifest_parse(const char *path, const struct pds_chk_diag_sink *sink,
 				   struct pds_chk_manifest **out);
 /*
