@@ -11,13 +11,63 @@
 
 #define PDS_ATT_ERRORS(X)                                                                         \
 	X(OK, 0, "ok", "success")                                                                \
-	X(E_NOMEM, 1, "sys/nomem", "out of memory")                                              \
-	X(E_IO, 2, "sys/io", "input/output error")                                               \
+	X(E_NOMEM, 1, "sys/nomem", "out of memory")                                             \
+	X(E_IO, 2, "sys/io", "input/output error")                                              \
 	X(E_INVAL, 3, "sys/invalid-argument", "invalid argument")                               \
 	X(E_EXISTS, 4, "sys/exists", "file exists and will not be overwritten")                 \
 	X(E_CRYPTO, 5, "sys/crypto", "cryptographic library failure")                           \
 	/* 20..99: keys and notes (append below this line within the group) */                   \
+	X(E_KEY_SYNTAX, 20, "key/malformed", "key is not in signed-note key encoding")          \
+	X(E_KEY_NAME, 21, "key/bad-name", "key name is empty, too long, or has a space or '+'") \
+	X(E_KEY_ID, 22, "key/id-mismatch", "key id does not match the name and public key")     \
+	X(E_KEY_TYPE, 23, "key/unsupported-type", "key signature type not supported here")      \
+	X(E_NOTE_SIZE, 30, "note/too-large", "note exceeds the size or signature count limit")  \
+	X(E_NOTE_UTF8, 31, "note/invalid-utf8", "note is not valid UTF-8")                      \
+	X(E_NOTE_CONTROL, 32, "note/control-character", "note has a control character")         \
+	X(E_NOTE_TEXT, 33, "note/bad-text", "note text is empty or does not end with a newline") \
+	X(E_NOTE_NO_SIGS, 34, "note/no-signatures", "note has no signature lines")              \
+	X(E_NOTE_SIG_LINE, 35, "note/malformed-signature-line", "signature line is malformed")  \
+	X(E_NOTE_DUP_SIG, 36, "note/duplicate-signature", "two signature lines from the same key") \
+	X(E_NOTE_BAD_SIG, 37, "note/bad-signature", "a known key's signature does not verify")  \
+	X(E_NOTE_UNVERIFIED, 38, "note/not-enough-signatures", "too few trusted signatures")    \
+	X(E_CKPT_LINES, 50, "checkpoint/missing-lines", "checkpoint has under three lines")     \
+	X(E_CKPT_ORIGIN, 51, "checkpoint/bad-origin", "checkpoint origin is empty or unexpected") \
+	X(E_CKPT_SIZE, 52, "checkpoint/bad-size", "checkpoint tree size is not canonical decimal") \
+	X(E_CKPT_HASH, 53, "checkpoint/bad-root-hash", "checkpoint root is not a base64 hash")  \
+	X(E_CKPT_EXT, 54, "checkpoint/bad-extension", "empty or too many extension lines")      \
+	X(E_COSIG_SYNTAX, 55, "cosignature/malformed", "cosignature is malformed")              \
+	X(E_COSIG_TIME, 56, "cosignature/bad-timestamp", "cosignature timestamp exceeds 2^63-1") \
+	X(E_PROOF_HEADER, 60, "proof/bad-header", "tlog-proof header line is wrong")            \
+	X(E_PROOF_EXTRA, 61, "proof/bad-extra", "tlog-proof extra line is not canonical base64") \
+	X(E_PROOF_INDEX, 62, "proof/bad-index", "tlog-proof index line is bad")                 \
+	X(E_PROOF_HASH, 63, "proof/bad-hash", "tlog-proof hash line is not base64 of 32 bytes") \
+	X(E_PROOF_LENGTH, 64, "proof/too-many-hashes", "tlog-proof has too many hashes")        \
+	X(E_PROOF_NO_CHECKPOINT, 65, "proof/missing-checkpoint", "tlog-proof lacks a checkpoint") \
+	X(E_PROOF_INCLUSION, 66, "proof/inclusion-failed", "inclusion proof does not verify")   \
+	X(E_EVIDENCE_SYNTAX, 67, "evidence/malformed", "evidence is not a note then a tlog-proof") \
+	X(E_ATT_VERSION, 70, "attestation/unknown-version", "attestation version line is unknown") \
+	X(E_ATT_SYNTAX, 71, "attestation/malformed-line", "attestation line is malformed")      \
+	X(E_ATT_ORDER, 72, "attestation/not-canonical-order", "items unsorted or repeated")     \
+	X(E_ATT_MISSING, 73, "attestation/missing-line", "attestation lacks a required line")   \
+	X(E_ATT_VALUE, 74, "attestation/bad-value", "attestation value not canonically encoded") \
+	X(E_ATT_SIZE, 75, "attestation/too-large", "attestation exceeds a size limit")          \
 	/* 100..199: the log (append below this line within the group) */
+	X(E_TLOG_INCLUSION, 100, "tlog/bad-inclusion-proof", "inclusion proof does not lead to the tree head") \
+	X(E_TLOG_CONSISTENCY, 101, "tlog/bad-consistency-proof", "consistency proof does not link the two tree heads") \
+	X(E_TLOG_RANGE, 102, "tlog/out-of-range", "index or tree size beyond the tree")                 \
+	X(E_TLOG_TILE, 103, "tlog/bad-tile", "hash tile has the wrong size for its width")              \
+	X(E_TLOG_BUNDLE, 104, "tlog/bad-entry-bundle", "entry bundle is malformed or has the wrong entry count") \
+	X(E_TLOG_MISSING, 105, "tlog/missing-file", "a tile, entry bundle or checkpoint the tree size requires is missing") \
+	X(E_TLOG_CHECKPOINT, 106, "tlog/bad-checkpoint", "checkpoint text is not origin, size and base64 root lines") \
+	X(E_TLOG_SIGNATURE, 107, "tlog/checkpoint-signature", "checkpoint is not signed by the log's key") \
+	X(E_TLOG_LOCKED, 108, "tlog/locked", "another writer holds the log's lock")                     \
+	X(E_TLOG_ENTRY_SIZE, 109, "tlog/entry-too-large", "entry is empty or longer than 65535 bytes") \
+	X(E_TLOG_ROOT, 110, "tlog/root-mismatch", "tiles do not hash to the checkpoint's root")         \
+	X(E_TLOG_HASH, 111, "tlog/hash-mismatch", "a stored hash differs from the one recomputed below it") \
+	X(E_TLOG_ORIGIN, 112, "tlog/origin-mismatch", "checkpoint names another log")                   \
+	X(E_TLOG_PENDING, 113, "tlog/bad-pending", "pending-batch record is malformed")                 \
+	X(E_TLOG_READONLY, 114, "tlog/read-only", "log was opened read-only")                           \
+	X(E_TLOG_PATH, 115, "tlog/bad-path", "tile path is not in the tlog-tiles encoding")             \
 
 enum pds_att_err {
 #define PDS_ATT_ERR_ENUM(name, value, rule, desc) PDS_ATT_##name = value,
