@@ -391,18 +391,15 @@ static int m_trunc_shdrs(struct img *m)
 
 static int m_trunc_in_code(struct img *m)
 {
-	Elf64_Shdr *sh = code(m, NULL);
-	size_t keep = sh->sh_offset + 8;
-	long off;
+	size_t keep = (code(m, NULL)->sh_offset + 8 + 7) & ~(size_t)7;
+	size_t table = (size_t)ehdr(m)->e_shnum * sizeof(Elf64_Shdr);
 
-	/* Keep the section headers readable: move them before the cut. */
-	off = append(m, m->buf + ehdr(m)->e_shoff, (size_t)ehdr(m)->e_shnum * sizeof(Elf64_Shdr));
-	if (off < 0 || (size_t)off < keep)
+	/* Keep the section headers readable: move them down to the cut. */
+	if (ehdr(m)->e_shoff < keep)
 		return -1;
-	memmove(m->buf + ((keep + 7) & ~(size_t)7), m->buf + off,
-		(size_t)ehdr(m)->e_shnum * sizeof(Elf64_Shdr));
-	ehdr(m)->e_shoff = (keep + 7) & ~(size_t)7;
-	m->len = ehdr(m)->e_shoff + (size_t)ehdr(m)->e_shnum * sizeof(Elf64_Shdr);
+	memmove(m->buf + keep, m->buf + ehdr(m)->e_shoff, table);
+	ehdr(m)->e_shoff = keep;
+	m->len = keep + table;
 	return 0;
 }
 
