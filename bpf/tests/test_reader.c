@@ -483,7 +483,12 @@ static void check_kernel_refs(const struct pds_od *od, const struct pds_chk_prog
 					strcmp(sym->name, sym->section) ? sym->value : 0;
 
 				CU_ASSERT_EQUAL(ref->kind, PDS_REF_MAP_VALUE);
-				CU_ASSERT(strstr(ref->name, sym->section) != NULL);
+				if (!strstr(ref->name, sym->section)) {
+					fprintf(stderr, "%s+%u: value of %s names '%s', not %s\n",
+						fn->section, in->slot, sym->name, ref->name,
+						sym->section);
+					CU_FAIL("global-data reference does not name its section");
+				}
 				CU_ASSERT_EQUAL(ref->value_off,
 						base_off + (uint64_t)(int64_t)pds_od_imm(in->raw));
 			}
