@@ -184,6 +184,41 @@ static void check_insn_text(const struct pds_chk_prog *prog, size_t slot,
 	}
 }
 
+/* Every slot of a function keeps the section and byte offset it came from. */
+static void check_origin(const struct pds_chk_prog *prog, size_t base, const char *section,
+			 uint64_t sec_off, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *s = NULL;
+		uint64_t off = ~0ULL;
+
+		pds_chk_prog_origin(prog, base + i, &s, &off);
+		CU_ASSERT_FATAL(s != NULL);
+		CU_ASSERT_STRING_EQUAL(s, section);
+		CU_ASSERT_EQUAL(off, sec_off + i * 8);
+	}
+}
+
+/*
+ * The test programs are built with -g: line info exists, and the first slot of a
+ * program maps to its own source file.
+ */
+static void check_lines(const char *path, const struct pds_chk_obj *obj,
+			const struct pds_chk_prog *prog)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t stem = strlen(base) - 2; /* without ".o" */
+	struct pds_srcloc loc = {0};
+	const char *file;
+
+	CU_ASSERT(pds_chk_obj_has_lines(obj));
+	CU_ASSERT_EQUAL_FATAL(pds_chk_prog_srcloc(prog, 0, &loc), 0);
+	CU_ASSERT_FATAL(loc.file != NULL);
+	file = strrchr(loc.file, '/') ? strrchr(loc.file, '/') + 1 : loc.file;
+	CU_ASSERT(strncmp(file, base, stem) == 0 && strcmp(file + stem, ".c") == 0);
+	CU_ASSERT(loc.line > 0);
+}
+
 /* ------------------------------------------------------------------ PQUIC profile */
 
 struct string_stats {
@@ -306,6 +341,8 @@ static void check_pquic_object(const char *path, struct string_stats *st)
 		check_insn_text(prog, in->slot, in);
 	}
 	check_call_order(prog, code);
+	check_origin(prog, 0, code->name, 0, pds_chk_prog_slot_count(prog));
+	check_lines(path, obj, prog);
 	check_disasm(prog);
 	/* §2: "a checker should warn about this". */
 	if (st->with_addend > with_addend)
@@ -525,6 +562,7 @@ static void check_kernel_prog(const struct pds_od *od, const struct pds_chk_prog
 		compare_range(prog, starts[k], pds_od_sec(od, f->section), (uint32_t)(f->value / 8),
 			      (uint32_t)(f->size / 8), pds_chk_prog_name(prog));
 		check_kernel_refs(od, prog, starts[k], f);
+		check_origin(prog, starts[k], f->section, f->value, f->size / 8);
 	}
 	check_disasm(prog);
 }
@@ -565,6 +603,7 @@ static void check_kernel_object(const char *path, size_t *nprogs, size_t *nsubs)
 			continue;
 		}
 		check_kernel_prog(&od, prog, y);
+		check_lines(path, obj, prog);
 		*nsubs += pds_chk_prog_subprogs(prog, &(const uint32_t *){NULL},
 						&(const char *const *){NULL}) -
 			  1;
