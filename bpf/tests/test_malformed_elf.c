@@ -1256,6 +1256,42 @@ static void test_corpus_shape(void)
 	CU_ASSERT(refusals >= 30);
 }
 
+/* The size limit also holds when the object is read from a file (§2: at most 1 MiB). */
+static void test_too_large_file(void)
+{
+	char *src = pds_t_prog_path(P_RTT), *dir = pds_t_mkdtemp(), *path = NULL;
+	struct sink_log log = {.expected = E(ELF_TOO_LARGE)};
+	struct pds_chk_open_opts opts = {
+		.sz = sizeof(opts),
+		.profile = PQ,
+		.diag = {collect, &log},
+	};
+	struct pds_chk_obj *obj = NULL;
+	struct img m = {NULL, 0};
+
+	CU_ASSERT_FATAL(src && dir && asprintf(&path, "%s/big.o", dir) > 0);
+	log.name = path;
+	CU_ASSERT_FATAL(pds_t_read_file(src, &m.buf, &m.len) == 0);
+	CU_ASSERT_FATAL(m_too_large(&m) == 0);
+	CU_ASSERT_FATAL(pds_t_write_file(path, m.buf, m.len) == 0);
+	CU_ASSERT_EQUAL(pds_chk_obj_open(path, &opts, &obj), E(ELF_TOO_LARGE));
+	CU_ASSERT_PTR_NULL(obj);
+	CU_ASSERT(log.matching > 0);
+	/* One byte less is within the limit and the junk after the object is harmless. */
+	m.len = PQUIC_MAX_SIZE;
+	memset(&log, 0, sizeof(log));
+	log.name = path;
+	CU_ASSERT_FATAL(pds_t_write_file(path, m.buf, m.len) == 0);
+	CU_ASSERT_EQUAL(pds_chk_obj_open(path, &opts, &obj), 0);
+	CU_ASSERT_EQUAL(log.errors, 0);
+	pds_chk_obj_free(obj);
+	CU_ASSERT(pds_t_rm_rf(dir) == 0);
+	free(m.buf);
+	free(path);
+	free(dir);
+	free(src);
+}
+
 PDS_TEST_MAIN("bpf malformed objects", PDS_TEST(test_corpus_shape), PDS_TEST(test_bases_open),
 	      PDS_TEST(test_pquic_refusals), PDS_TEST(test_kernel_refusals),
-	      PDS_TEST(test_boundaries_and_newer_isa))
+	      PDS_TEST(test_boundaries_and_newer_isa), PDS_TEST(test_too_large_file))
