@@ -22,3 +22,7 @@ $(GEN)/kernel_helpers.inc: mk/gen-kernel-helpers.sh
 	@mkdir -p $(@D)
 	$(Q)sh $< > $@.tmp && test -s $@.tmp && mv $@.tmp $@
 $(O)/bpf/helpers_kernel.o $(FUZZO)/bpf/helpers_kernel.o: $(GEN)/kernel_helpers.inc
+$(GEN)/access_keys.inc: mk/gen-access-keys.sh bpf/data/pquic-access-keys.tsv
+	@mkdir -p $(@D)
+	$(Q)sh $< bpf/data/pquic-access-keys.tsv > $@.tmp && test -s $@.tmp && mv $@.tmp $@
+$(O)/bpf/access_keys.o $(FUZZO)/bpf/access_keys.o: $(GEN)/access_keys.inc

@@ -46,6 +46,23 @@ static void put(struct out *o, const char *fmt, ...)
 		o->len += (size_t)n;
 }
 
+/* C-style escapes, so that a constant never breaks the one-line-per-instruction layout. */
+static void put_escaped(struct out *o, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\n')
+			put(o, "\\n");
+		else if (*p == '\t')
+			put(o, "\\t");
+		else if (*p == '"' || *p == '\\')
+			put(o, "\\%c", *p);
+		else if (*p < 0x20 || *p >= 0x7f)
+			put(o, "\\x%02x", *p);
+		else
+			put(o, "%c", *p);
+	}
+}
+
 static void mem_operand(struct out *o, uint8_t code, uint8_t reg, int16_t off, bool sx)
 {
 	unsigned sz = BPF_SIZE(code) >> 3;
@@ -81,16 +98,19 @@ static void text_atomic(struct out *o, const struct pds_insn *in)
 	const char *name = op == BPF_ADD ? "add" : op == BPF_OR ? "or" : op == BPF_AND ? "and"
 										       : "xor";
 
+	char c = in->off < 0 ? '-' : '+';
+	int off = in->off < 0 ? -(int)in->off : in->off;
+
 	if (in->imm == BPF_XCHG)
-		put(o, "r%u = xchg_%s((%s *)(r%u %+d), r%u)", in->src, sz + 1, sz, in->dst, in->off,
+		put(o, "r%u = xchg_%s((%s *)(r%u %c %d), r%u)", in->src, sz + 1, sz, in->dst, c, off,
 		    in->src);
 	else if (in->imm == BPF_CMPXCHG)
-		put(o, "r0 = cmpxchg_%s(r%u %+d, r0, r%u)", sz + 1, in->dst, in->off, in->src);
+		put(o, "r0 = cmpxchg_%s(r%u %c %d, r0, r%u)", sz + 1, in->dst, c, off, in->src);
 	else if (in->imm & BPF_FETCH)
-		put(o, "r%u = atomic_fetch_%s((%s *)(r%u %+d), r%u)", in->src, name, sz, in->dst,
-		    in->off, in->src);
+		put(o, "r%u = atomic_fetch_%s((%s *)(r%u %c %d), r%u)", in->src, name, sz, in->dst,
+		    c, off, in->src);
 	else
-		put(o, "lock *(%s *)(r%u %+d) %s r%u", sz, in->dst, in->off,
+		put(o, "lock *(%s *)(r%u %c %d) %s r%u", sz, in->dst, c, off,
 		    alu_ops[(op & 0xf0) >> 4], in->src);
 }
 
@@ -132,7 +152,9 @@ static void text_lddw(struct out *o, const struct pds_insn *in, const struct pds
 		return;
 	switch (ref->kind) {
 	case PDS_REF_STRING:
-		put(o, " ; \"%s\" (%s+%" PRIu64 "%s)", ref->string, ref->name, ref->value_off,
+		put(o, " ; \"");
+		put_escaped(o, ref->string);
+		put(o, "\" (%s+%" PRIu64 "%s)", ref->name, ref->value_off,
 		    ref->addend_ignored ? ", addend ignored by PQUIC" : "");
 		break;
 	case PDS_REF_MAP:

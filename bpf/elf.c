@@ -125,6 +125,24 @@ static int read_sections(struct pds_elf *e, const Elf64_Ehdr *eh,
 	return 0;
 }
 
+/* Relocation sections must apply to an existing section of the object. */
+static int check_rel_targets(struct pds_elf *e, const struct pds_chk_diag_sink *sink)
+{
+	struct pds_loc loc = PDS_LOC_FILE(e->path);
+
+	for (size_t i = 1; i < e->nsecs; i++) {
+		const struct pds_elf_sec *rs = &e->secs[i];
+
+		if (rs->type != SHT_REL && rs->type != SHT_RELA)
+			continue;
+		if (rs->info == 0 || rs->info >= e->nsecs || rs->info == i)
+			return ERR(PDS_CHK_E_RELOC_SECTION,
+				   "%s: sh_info %u names no section the relocations could apply to",
+				   rs->name, rs->info);
+	}
+	return 0;
+}
+
 static int read_symbols(struct pds_elf *e, const struct pds_chk_diag_sink *sink)
 {
 	struct pds_loc loc = PDS_LOC_FILE(e->path);
@@ -229,6 +247,8 @@ int pds_elf_open(struct pds_elf *e, const void *image, size_t size, const char *
 		err = read_sections(e, &eh, sink);
 	if (!err)
 		err = read_symbols(e, sink);
+	if (!err)
+		err = check_rel_targets(e, sink);
 	if (!err)
 		err = libelf_cross_check(e, sink);
 	if (err)

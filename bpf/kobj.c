@@ -346,9 +346,10 @@ static int link_lddw(struct kctx *c, size_t slot)
 		ref->kind = PDS_REF_MAP_VALUE;
 		ref->value_off = (sym->type == STT_SECTION ? 0 : sym->value) +
 				 (uint32_t)c->prog->insns[slot].imm;
-		ref->name = s && sym->type == STT_SECTION
-				    ? pds_obj_intern(c->obj, s->name, strlen(s->name))
-				    : pds_obj_intern(c->obj, sym->name, strlen(sym->name));
+		/* named by its data section (.data, .rodata, .bss, .kconfig …), or by
+		 * the extern symbol when it lives in no section of the object */
+		ref->name = s ? pds_obj_intern(c->obj, s->name, strlen(s->name))
+			      : pds_obj_intern(c->obj, sym->name, strlen(sym->name));
 	}
 	return ref->name ? 0 : PDS_CHK_E_NOMEM;
 }

@@ -73,17 +73,43 @@ static int copy_section_names(struct pds_chk_obj *obj, const struct pds_elf *e)
 	return 0;
 }
 
+struct downgrade {
+	const struct pds_chk_diag_sink *sink;
+};
+
+/* Problems in line info only cost precision in messages: they become warnings. */
+static void downgrade_fn(void *ctx, const struct pds_chk_diag *d)
+{
+	const struct downgrade *g = ctx;
+	struct pds_chk_diag w = *d;
+
+	if (!g->sink || !g->sink->fn)
+		return;
+	if (w.level == PDS_CHK_ERROR)
+		w.level = PDS_CHK_WARNING;
+	w.code = 0;
+	g->sink->fn(g->sink->ctx, &w);
+}
+
 /* Line info is a convenience for messages: BTF first, DWARF when BTF has none. */
 static int read_lines(struct pds_chk_obj *obj, const struct pds_elf *e,
 		      const struct pds_chk_diag_sink *sink)
 {
-	int err = pds_btf_lines(e, &obj->lines, sink);
+	struct downgrade g = {sink};
+	struct pds_chk_diag_sink soft = {downgrade_fn, &g};
+	int err = pds_btf_lines(e, &obj->lines, &soft);
 
 	if (!err && obj->lines.n == 0)
-		err = pds_dwarf_lines(e, &obj->lines, sink);
-	if (!err)
-		pds_linetab_sort(&obj->lines);
-	return err;
+		err = pds_dwarf_lines(e, &obj->lines, &soft);
+	if (err == PDS_CHK_E_NOMEM)
+		return err;
+	if (err) {
+		pds_linetab_free(&obj->lines);
+		memset(&obj->lines, 0, sizeof(obj->lines));
+		return 0;
+	}
+	pds_linetab_sort(&obj->lines);
+	return 0;
 }
 
 static int open_elf(struct pds_chk_obj *obj, const void *buf, size_t len,

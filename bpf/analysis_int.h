@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/* Private interfaces of the analyses: CFG, abstract values and states, quantities. */
+#ifndef PDS_BPF_ANALYSIS_INT_H
+#define PDS_BPF_ANALYSIS_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <pds/analysis.h>
+
+#include "bpf/insn.h"
+#include "bpf/internal.h"
+
+/* ------------------------------------------------------------------ access keys */
+
+struct pds_access_key {
+	const char *setter; /* "set_cnx" … */
+	const char *name;   /* "AK_CNX_NB_PATHS" */
+	uint32_t value;
+	const char *effect;
+};
+
+/* Key of a getter or setter (get_X/set_X share keys); NULL when unknown. */
+const struct pds_access_key *pds_access_key_find(const char *helper, uint32_t value);
+const struct pds_access_key *pds_access_key_by_name(const char *name);
+
+/* ------------------------------------------------------------------ CFG */
+
+struct pds_block {
+	uint32_t first, last; /* slots [first, last]; last is the block's final instruction */
+	uint32_t func;	      /* index of the subprogram the block belongs to */
+	uint32_t succ[2];     /* successor blocks; UINT32_MAX when absent */
+	uint8_t nsucc;
+	bool exits;	      /* ends with exit */
+	uint32_t *preds;
+	uint32_t npreds, cappreds;
+	uint32_t rpo;	      /* reverse-postorder index inside its function */
+	uint32_t idom;	      /* immediate dominator; itself for the entry */
+	int loop;	      /* innermost loop containing the block, or -1 */
+	bool reachable;	      /* from its function's entry */
+};
+
+struct pds_loop {
+	uint32_t header;   /* block */
+	uint32_t func;
+	int parent;	   /* enclosing loop or -1 */
+	uint32_t depth;	   /* 1 = outermost */
+	uint32_t *blocks;  /* body, header included */
+	uint32_t nblocks;
+	uint32_t *latches; /* sources of back edges */
+	uint32_t nlatches;
+};
+
+struct pds_func {
+	uint32_t start, end; /* slots [start, end) */
+	uint32_t entry;	     /* entry block */
+	uint32_t *order;     /* reachable blocks in reverse postorder */
+	uint32_t norder;
+	uint32_t *callees;   /* functions called (indices) */
+	uint32_t ncallees;
+	bool irreducible;
+	uint32_t irreducible_block; /* target of a retreating edge that is not a back edge */
+};
+
+struct pds_cfg {
+	const struct pds_chk_prog *prog;
+	struct pds_block *blocks;
+	uint32_t nblocks;
+	uint32_t *block_of; /* slot -> block */
+	struct pds_func *funcs;
+	uint32_t nfuncs;
+	struct pds_loop *loops;
+	uint32_t nloops;
+	bool recursive;
+	uint32_t recursive_func; /* a function on a call cycle */
+};
+
+int pds_cfg_build(const struct pds_chk_prog *prog, struct pds_cfg *cfg);
+void pds_cfg_free(struct pds_cfg *cfg);
+/* Whether block a dominates block b (same function). */
+bool pds_cfg_dominates(const struct pds_cfg *cfg, uint32_t a, uint32_t b);
+bool pds_loop_contains(const struct pds_cfg *cfg, int loop, uint32_t block);
+/* Function containing slot; the callee of a BPF-to-BPF call at slot. */
+uint32_t pds_cfg_func_of_slot(const struct pds_cfg *cfg, uint32_t slot);
+
+/* ------------------------------------------------------------------ quantities */
+
+/* A named host quantity that bounds can be expressed in ("nb_paths"). */
+struct pds_quantity {
+	char *name;
+	uint64_t max;	  /* from the type range, or from a fact */
+	char *assumption; /* the fact used, or NULL */
+};
+
+struct pds_quantities {
+	struct pds_quantity *v;
+	uint32_t n, cap;
+};
+
+/* Returns the 1-based id of the quantity with this name, creating it. */
+uint32_t pds_quantity_get(struct pds_quantities *q, const char *name, uint64_t max,
+			  const char *assumption);
+void pds_quantities_free(struct pds_quantities *q);
+
+/* Polynomials over quantities with non-negative rational coefficients: cost formulas. */
+struct pds_mono {
+	uint64_t num, den;   /* coefficient */
+	uint32_t vars[4];    /* quantity ids, sorted, 0 = unused (degree <= 4 by default) */
+	uint8_t nvars;
+	bool overflow;       /* degree too high: the term stands for "larger" */
+};
+
+struct pds_poly {
+	struct pds_mono *m;
+	uint32_t n, cap;
+};
+
+void pds_poly_init(struct pds_poly *p);
+void pds_poly_free(struct pds_poly *p);
+int pds_poly_const(struct pds_poly *p, uint64_t c);
+int pds_poly_var(struct pds_poly *p, uint32_t var, uint64_t num, uint64_t den);
+/* p = max(p, q), termwise (sound for non-negative quantities). */
+int pds_poly_max(struct pds_poly *p, const struct pds_poly *q);
+int pds_poly_add(struct pds_poly *p, const struct pds_poly *q);
+int pds_poly_mul(struct pds_poly *out, const struct pds_poly *a, const struct pds_poly *b);
+int pds_poly_copy(struct pds_poly *out, const struct pds_poly *a);
+bool pds_poly_is_const(const struct pds_poly *p);
+/* Value with each quantity at its maximum; saturates at UINT64_MAX. */
+uint64_t pds_poly_eval(const struct pds_poly *p, const struct pds_quantities *q);
+/* "31 + 12·nb_paths"; malloc'ed. */
+char *pds_poly_format(const struct pds_poly *p, const struct pds_quantities *q);
+
+/* ------------------------------------------------------------------ abstract values */
+
+enum pds_av_kind {
+	PDS_AV_UNINIT = 0,
+	PDS_AV_SCALAR,
+	PDS_AV_STACK,  /* r10 + offset (offset in the scalar bounds) */
+	PDS_AV_PLUGIN, /* plugin memory (my_malloc), may be NULL */
+	PDS_AV_HOST,   /* host object (provenance below), may be NULL */
+	PDS_AV_CTX,    /* the program's context / PQUIC connection */
+	PDS_AV_CONST,  /* read-only constant data (strings, maps' values) */
+};
+
+enum pds_av_prov {
+	PDS_PROV_NONE = 0,
+	PDS_PROV_CNX,	 /* the connection passed in r1 */
+	PDS_PROV_INPUT,	 /* get_cnx(cnx, AK_CNX_INPUT, i): key = i */
+	PDS_PROV_GETTER, /* a getter's result: helper call slot in key */
+};
+
+struct pds_av {
+	uint8_t kind;
+	uint8_t prov;
+	uint16_t prov_arg;
+	uint32_t sym; /* quantity id of a scalar read from the host, 0 when none */
+	int64_t smin, smax;
+	uint64_t umin, umax;
+	uint64_t tval, tmask; /* known bits: bit known when its tmask bit is 0 */
+};
+
+struct pds_slot {
+	int32_t off; /* byte offset from r10 (negative), 8-aligned */
+	uint8_t size; /* bytes written by the last store (8 for a spill) */
+	struct pds_av v;
+};
+
+struct pds_astate {
+	bool reachable;
+	struct pds_av r[11];
+	struct pds_slot *slots; /* sorted by off */
+	uint32_t nslots, capslots;
+};
+
+/* Scalar lattice (scalar.c). */
+void pds_av_unknown(struct pds_av *a);
+void pds_av_const(struct pds_av *a, uint64_t v);
+void pds_av_urange(struct pds_av *a, uint64_t lo, uint64_t hi);
+bool pds_av_is_const(const struct pds_av *a, uint64_t *v);
+/* Re-derives each bound from the others; false when empty (infeasible). */
+bool pds_av_sync(struct pds_av *a);
+void pds_av_join(struct pds_av *a, const struct pds_av *b);
+void pds_av_widen(struct pds_av *a, const struct pds_av *b); /* a = a ∇ b */
+bool pds_av_equal(const struct pds_av *a, const struct pds_av *b);
+/* dst = dst OP src for one ALU instruction; is64 selects ALU64. */
+void pds_av_alu(struct pds_av *dst, const struct pds_av *src, const struct pds_insn *in,
+		enum pds_chk_profile profile);
+/* Refines a (and b) for the edge where "a OP b" has value taken; false if infeasible. */
+bool pds_av_refine(struct pds_av *a, struct pds_av *b, uint8_t op, bool jmp32, bool taken);
+/* Truncates to the low size bytes (zero-extended). */
+void pds_av_truncate(struct pds_av *a, int size);
+
+/* Abstract interpretation (absint.c). */
+struct pds_absint {
+	const struct pds_cfg *cfg;
+	const struct pds_chk_facts *facts;
+	struct pds_quantities *quants;
+	struct pds_astate *in; /* per block: state at entry */
+	enum pds_chk_profile profile;
+	int stack_size;
+};
+
+int pds_absint_run(struct pds_absint *ai);
+void pds_absint_free(struct pds_absint *ai);
+void pds_astate_free(struct pds_astate *s);
+int pds_astate_copy(struct pds_astate *dst, const struct pds_astate *src);
+/* Applies one instruction to s (the fall-through effect for jumps). */
+int pds_absint_step(const struct pds_absint *ai, struct pds_astate *s, uint32_t slot);
+/* The state on the edge from block b to successor index k, from its entry state. */
+int pds_absint_edge(const struct pds_absint *ai, uint32_t b, int k, struct pds_astate *out);
+/* Abstract value of a stack slot at r10+off (size bytes), or NULL. */
+const struct pds_slot *pds_astate_slot(const struct pds_astate *s, int32_t off);
+
+#endif
