@@ -594,7 +594,7 @@ static void multiarch_include(char *buf, size_t size)
 /* Compiles src with -gdwarf-N into dir; malloc'ed path of the object, NULL on failure. */
 static char *compile_dwarf(const char *dir, const char *src, int version)
 {
-	char flag[16], inc[300], sys[300], *out = malloc(strlen(dir) + 64);
+	char flag[32], inc[300], sys[300], *out = malloc(strlen(dir) + 64);
 	const char *base = strrchr(src, '/') + 1;
 
 	snprintf(flag, sizeof(flag), "-gdwarf-%d", version);
