@@ -736,7 +736,6 @@ static const struct btf_case btf_cases[] = {
 	{"btf hdr_len", ".BTF", 4, 0, 8, false, PDS_CHK_E_BTF_HEADER},
 	{"btf str_off", ".BTF", BTF_STR_OFF, 0, 0x100000, true, PDS_CHK_E_BTF_HEADER},
 	{"btf str_len", ".BTF", BTF_STR_LEN, 0, 1, true, PDS_CHK_E_BTF_HEADER},
-	{"btf strings start", ".BTF", BTF_STR_OFF, 0, 1, true, PDS_CHK_E_BTF_HEADER},
 	{"btf strings end", ".BTF", BTF_STR_LEN, 0, (uint32_t)-1, true, PDS_CHK_E_BTF_HEADER},
 };
 
@@ -763,6 +762,47 @@ static void apply_btf_case(uint8_t *img, size_t len, const struct btf_case *c)
 		return;
 	}
 	put32(p + at, c->add ? get32(p + at) + c->val : c->val);
+}
+
+/* The .BTF string table must start with the empty string (btf.rst §2.1). */
+static void test_btf_strings_start_empty(void)
+{
+	struct pds_linetab t = {0};
+	struct diag_log log;
+	struct image im;
+	Elf64_Shdr *sh;
+	uint8_t *btf;
+	int rc;
+
+	CU_ASSERT_FATAL(load_prog("pquic/lines_inline", &im) == 0);
+	btf = sec_bytes(im.buf, im.len, ".BTF", &sh);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(btf);
+	CU_ASSERT_EQUAL_FATAL(btf[get32(btf + 4) + get32(btf + BTF_STR_OFF)], 0);
+	btf[get32(btf + 4) + get32(btf + BTF_STR_OFF)] = 'x';
+	rc = read_lines(im.buf, im.len, "str.o", READ_BTF, &t, &log);
+	CU_ASSERT_EQUAL(rc, PDS_CHK_E_BTF_HEADER);
+	check_refusal(rc, &log, "str.o", ".BTF");
+	pds_linetab_free(&t);
+	free(im.buf);
+}
+
+/* Sequences whose DW_LNE_set_address carries no relocation cannot be placed in a
+ * section: they are skipped, the rest of the unit is still checked. */
+static void test_dwarf_unrelocated_skipped(void)
+{
+	struct pds_linetab t = {0};
+	struct diag_log log;
+	struct image im;
+	Elf64_Shdr *sh;
+
+	CU_ASSERT_FATAL(load_prog("kernel/lines_sections", &im) == 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sec_bytes(im.buf, im.len, ".rel.debug_line", &sh));
+	sh->sh_size = 0;
+	CU_ASSERT_EQUAL(read_lines(im.buf, im.len, "norel.o", READ_DWARF, &t, &log), 0);
+	CU_ASSERT_EQUAL(t.n, 0);
+	CU_ASSERT_EQUAL(log.errors, 0);
+	pds_linetab_free(&t);
+	free(im.buf);
 }
 
 static void test_btf_malformed_fields(void)
@@ -1154,4 +1194,5 @@ PDS_TEST_MAIN("lines", PDS_TEST(test_linetab_find), PDS_TEST(test_linetab_shadow
 	      PDS_TEST(test_btf_truncated_line_info), PDS_TEST(test_btf_bit_flips),
 	      PDS_TEST(test_dwarf_malformed_fields), PDS_TEST(test_dwarf_bad_relocations),
 	      PDS_TEST(test_dwarf_truncated), PDS_TEST(test_dwarf_bad_file_index),
-	      PDS_TEST(test_dwarf_bit_flips), PDS_TEST(test_dwarf_compressed_skipped))
+	      PDS_TEST(test_dwarf_bit_flips), PDS_TEST(test_dwarf_compressed_skipped),
+	      PDS_TEST(test_btf_strings_start_empty), PDS_TEST(test_dwarf_unrelocated_skipped))
