@@ -758,6 +758,19 @@ static int mf_read_include(struct mf_parser *p, const struct mf_line *l, const c
 	return 0;
 }
 
+/* Whether PQUIC's preprocessor leaves nothing of a manifest: no line but comments. */
+static bool mf_only_comments(const char *buf, size_t len)
+{
+	for (size_t pos = 0; pos < len;) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+
+		if (buf[pos] != '#')
+			return false;
+		pos = nl ? (size_t)(nl - buf) + 1 : len;
+	}
+	return true;
+}
+
 /* "<file> include": reads another manifest in place (PQUIC's plugin_preprocess_file,
  * which has no cycle guard). */
 static int mf_include(struct mf_parser *p, const struct mf_line *l)
@@ -792,6 +805,11 @@ static int mf_include(struct mf_parser *p, const struct mf_line *l)
 		}
 	}
 	err = mf_read_include(p, l, joined, &buf, &len);
+	/* PQUIC reads the byte before an empty inlined text (subfile_content[-1]). */
+	if (!err && mf_only_comments(buf, len))
+		err = mf_err(p, l, PDS_CHK_E_MF_EMPTY_INCLUDE,
+			     "'%s' is empty or only comments, which PQUIC reads out of bounds",
+			     joined);
 	if (!err)
 		err = mf_add_file(p, l, joined, real);
 	if (err)

@@ -114,6 +114,8 @@
 	X(E_MF_MARKER_REPEATED, 145, "manifest/repeated-marker", "second \"-\" marker line")     \
 	X(E_MF_TOO_MANY_INCLUDES, 146, "manifest/too-many-includes",                              \
 	  "more include lines followed than the limit")                                            \
+	X(E_MF_EMPTY_INCLUDE, 147, "manifest/empty-include",                                      \
+	  "included manifest is empty or only comments")                                           \
 	/* line info: 160..179 */                                                                  \
 	X(E_BTF_HEADER, 160, "btf/bad-header", ".BTF header or string table malformed")            \
 	X(E_BTF_STRING, 161, "btf/bad-string", "BTF string offset outside the .BTF string table")  \
