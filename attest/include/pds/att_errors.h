@@ -51,7 +51,7 @@
 	X(E_ATT_MISSING, 73, "attestation/missing-line", "attestation lacks a required line")   \
 	X(E_ATT_VALUE, 74, "attestation/bad-value", "attestation value not canonically encoded") \
 	X(E_ATT_SIZE, 75, "attestation/too-large", "attestation exceeds a size limit")          \
-	/* 100..199: the log (append below this line within the group) */
+	/* 100..199: the log (append below this line within the group) */                        \
 	X(E_TLOG_INCLUSION, 100, "tlog/bad-inclusion-proof", "inclusion proof does not lead to the tree head") \
 	X(E_TLOG_CONSISTENCY, 101, "tlog/bad-consistency-proof", "consistency proof does not link the two tree heads") \
 	X(E_TLOG_RANGE, 102, "tlog/out-of-range", "index or tree size beyond the tree")                 \
@@ -61,7 +61,7 @@
 	X(E_TLOG_CHECKPOINT, 106, "tlog/bad-checkpoint", "checkpoint text is not origin, size and base64 root lines") \
 	X(E_TLOG_SIGNATURE, 107, "tlog/checkpoint-signature", "checkpoint is not signed by the log's key") \
 	X(E_TLOG_LOCKED, 108, "tlog/locked", "another writer holds the log's lock")                     \
-	X(E_TLOG_ENTRY_SIZE, 109, "tlog/entry-too-large", "entry is empty or longer than 65535 bytes") \
+	X(E_TLOG_ENTRY_SIZE, 109, "tlog/entry-too-large", "entry is longer than 65535 bytes")           \
 	X(E_TLOG_ROOT, 110, "tlog/root-mismatch", "tiles do not hash to the checkpoint's root")         \
 	X(E_TLOG_HASH, 111, "tlog/hash-mismatch", "a stored hash differs from the one recomputed below it") \
 	X(E_TLOG_ORIGIN, 112, "tlog/origin-mismatch", "checkpoint names another log")                   \
