@@ -11,7 +11,8 @@
  * - anchors, "param" and "include" match exactly (PQUIC compares prefixes, so "prefix"
  *   reads as "pre" and "inclusive" as "include");
  * - param is decimal or 0x hex (PQUIC's strtoul also takes octal, signs, spaces);
- * - include cycles are refused (PQUIC recurses until it runs out of stack);
+ * - include cycles are refused (PQUIC recurses until it runs out of stack), and so are
+ *   includes that leave no text (PQUIC then reads the byte before its buffer);
  * - ids, protoops and names longer than PQUIC's fixed buffers are refused (PQUIC
  *   overflows some of them);
  * - fields after the object file, and blank lines before the id line, are refused

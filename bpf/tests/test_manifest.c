@@ -373,6 +373,37 @@ static void test_good_minimal(void)
 	tree_free(&t);
 }
 
+/* The top path is used as given: relative, or through "..". */
+static void test_top_path_forms(void)
+{
+	static const char rel[] = CORPUS "/good/minimal.plugin";
+	struct pds_chk_manifest *m = NULL;
+	struct recs r = {0};
+	struct pds_chk_diag_sink sink = {collect, &r};
+	char path[PATH_MAX];
+	struct tree t;
+
+	/* the corpus folder itself has no objects: a.o is missing there */
+	CU_ASSERT_EQUAL(pds_chk_manifest_parse(rel, &sink, &m), PDS_CHK_E_MF_MISSING_FILE);
+	CU_ASSERT_PTR_NULL(m);
+	CU_ASSERT_EQUAL_FATAL(r.n, 1);
+	CU_ASSERT_STRING_EQUAL(r.v[0].file, rel);
+	CU_ASSERT_EQUAL(r.v[0].line, 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.v[0].text, CORPUS "/good/a.o"));
+	CU_ASSERT_EQUAL_FATAL(tree_make(&t, "good"), 0);
+	tree_path(&t, "sub/../full.plugin", path, sizeof(path));
+	CU_ASSERT_EQUAL(pds_chk_manifest_parse(path, &sink, &m), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(m->pluglet_count, 13);
+	tree_path(&t, "sub/../a.o", path, sizeof(path));
+	CU_ASSERT_STRING_EQUAL(m->pluglets[0].path, path);
+	tree_path(&t, "sub/../full_inc.plugin", path, sizeof(path));
+	CU_ASSERT_EQUAL_FATAL(m->file_count, 3);
+	CU_ASSERT_STRING_EQUAL(m->files[1], path);
+	pds_chk_manifest_free(m);
+	tree_free(&t);
+}
+
 /* In memory with a folder: names resolve and includes work as for a file. */
 static void test_mem_with_dir(void)
 {
@@ -892,7 +923,8 @@ static void test_invalid_arguments(void)
 }
 
 PDS_TEST_MAIN("manifest", PDS_TEST(test_good_full), PDS_TEST(test_good_crlf_negotiate),
-	      PDS_TEST(test_good_diamond), PDS_TEST(test_good_minimal), PDS_TEST(test_mem_with_dir),
+	      PDS_TEST(test_good_diamond), PDS_TEST(test_good_minimal),
+	      PDS_TEST(test_top_path_forms), PDS_TEST(test_mem_with_dir),
 	      PDS_TEST(test_mem_without_dir), PDS_TEST(test_bad_corpus),
 	      PDS_TEST(test_bad_corpus_complete), PDS_TEST(test_limits_accepted),
 	      PDS_TEST(test_byte_mutations), PDS_TEST(test_truncations), PDS_TEST(test_diag_format),
