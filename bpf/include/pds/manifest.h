@@ -6,7 +6,9 @@
  *   # comment
  *   <file> include
  *   <protoop> [param <N>] replace|pre|post|extern <file.o>
+ *   -        (negotiate plugins: the pluglets after it wait for the peer's agreement)
  *
+ * docs/manifest.md gives the grammar as accepted, the limits and every rule id.
  * The parser reads the whole grammar, follows includes (relative to the including
  * manifest's folder, with cycle detection) and enforces the rules PQUIC's
  * insertion relies on.  Every error is reported as "manifest:line: …" through the
