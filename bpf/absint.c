@@ -1,0 +1,677 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Forward abstract interpretation over the CFG.
+ *
+ * State at each block entry: per register and per 8-byte stack slot an abstract
+ * value (kind, provenance, intervals, known bits, host quantity).  Sweeps in
+ * reverse postorder recompute each block's entry from its predecessors' edges
+ * (conditional jumps refine both edges) until nothing changes, widening at loop
+ * heads (with thresholds at the 8/16/32/64-bit type limits) and then narrowing
+ * with two descending sweeps.  A program that does not stabilise within the
+ * sweep limit gets the top state everywhere, which is always sound.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf/analysis_int.h"
+
+#define MAX_SWEEPS 64
+#define WIDEN_AFTER 2
+#define NARROW_SWEEPS 2
+
+/* ------------------------------------------------------------------ states */
+
+void pds_astate_free(struct pds_astate *s)
+{
+	free(s->slots);
+	memset(s, 0, sizeof(*s));
+}
+
+int pds_astate_copy(struct pds_astate *dst, const struct pds_astate *src)
+{
+	struct pds_slot *slots = dst->slots;
+	uint32_t cap = dst->capslots;
+
+	if (src->nslots > cap) {
+		slots = realloc(slots, src->nslots * sizeof(*slots));
+		if (!slots)
+			return PDS_CHK_E_NOMEM;
+		cap = src->nslots;
+	}
+	*dst = *src;
+	dst->slots = slots;
+	dst->capslots = cap;
+	if (src->nslots)
+		memcpy(slots, src->slots, src->nslots * sizeof(*slots));
+	return 0;
+}
+
+const struct pds_slot *pds_astate_slot(const struct pds_astate *s, int32_t off)
+{
+	uint32_t lo = 0, hi = s->nslots;
+
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+
+		if (s->slots[mid].off < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->nslots && s->slots[lo].off == off ? &s->slots[lo] : NULL;
+}
+
+static void slot_del(struct pds_astate *s, int32_t off)
+{
+	const struct pds_slot *sl = pds_astate_slot(s, off);
+	uint32_t i;
+
+	if (!sl)
+		return;
+	i = (uint32_t)(sl - s->slots);
+	memmove(&s->slots[i], &s->slots[i + 1], (s->nslots - i - 1) * sizeof(*s->slots));
+	s->nslots--;
+}
+
+static int slot_set(struct pds_astate *s, int32_t off, uint8_t size, const struct pds_av *v)
+{
+	struct pds_slot *sl = (struct pds_slot *)pds_astate_slot(s, off);
+	uint32_t i = 0;
+
+	if (!sl) {
+		if (s->nslots == s->capslots) {
+			uint32_t cap = s->capslots ? s->capslots * 2 : 8;
+			struct pds_slot *v2 = realloc(s->slots, cap * sizeof(*v2));
+
+			if (!v2)
+				return PDS_CHK_E_NOMEM;
+			s->slots = v2;
+			s->capslots = cap;
+		}
+		while (i < s->nslots && s->slots[i].off < off)
+			i++;
+		memmove(&s->slots[i + 1], &s->slots[i], (s->nslots - i) * sizeof(*s->slots));
+		s->nslots++;
+		sl = &s->slots[i];
+	}
+	sl->off = off;
+	sl->size = size;
+	sl->v = *v;
+	return 0;
+}
+
+/* a = a ⊔ b (or a ∇ b); returns whether a changed. */
+static bool state_merge(struct pds_astate *a, const struct pds_astate *b, bool widen)
+{
+	bool changed = false;
+	uint32_t w = 0;
+
+	if (!b->reachable)
+		return false;
+	if (!a->reachable)
+		return pds_astate_copy(a, b) == 0;
+	for (int r = 0; r < 11; r++) {
+		struct pds_av old = a->r[r];
+
+		if (widen)
+			pds_av_widen(&a->r[r], &b->r[r]);
+		else
+			pds_av_join(&a->r[r], &b->r[r]);
+		changed |= !pds_av_equal(&old, &a->r[r]);
+	}
+	/* slots present in both survive; any other is unknown (dropped) */
+	for (uint32_t i = 0; i < a->nslots; i++) {
+		struct pds_slot sl = a->slots[i];
+		const struct pds_slot *o = pds_astate_slot(b, sl.off);
+		struct pds_av old = sl.v;
+
+		if (!o || o->size != sl.size) {
+			changed = true;
+			continue;
+		}
+		if (widen)
+			pds_av_widen(&sl.v, &o->v);
+		else
+			pds_av_join(&sl.v, &o->v);
+		changed |= !pds_av_equal(&old, &sl.v);
+		a->slots[w++] = sl;
+	}
+	a->nslots = w;
+	return changed;
+}
+
+static bool state_equal(const struct pds_astate *a, const struct pds_astate *b)
+{
+	if (a->reachable != b->reachable || a->nslots != b->nslots)
+		return false;
+	for (int r = 0; r < 11; r++)
+		if (!pds_av_equal(&a->r[r], &b->r[r]))
+			return false;
+	for (uint32_t i = 0; i < a->nslots; i++)
+		if (a->slots[i].off != b->slots[i].off || a->slots[i].size != b->slots[i].size ||
+		    !pds_av_equal(&a->slots[i].v, &b->slots[i].v))
+			return false;
+	return true;
+}
+
+static void av_uninit(struct pds_av *a)
+{
+	pds_av_unknown(a);
+	a->kind = PDS_AV_UNINIT;
+}
+
+static void av_pointer(struct pds_av *a, enum pds_av_kind kind, int64_t off)
+{
+	pds_av_unknown(a);
+	a->kind = (uint8_t)kind;
+	if (kind == PDS_AV_STACK) {
+		a->smin = a->smax = off;
+	}
+}
+
+static void state_top(struct pds_astate *s)
+{
+	s->reachable = true;
+	for (int r = 0; r < 10; r++)
+		pds_av_unknown(&s->r[r]);
+	av_pointer(&s->r[10], PDS_AV_STACK, 0);
+	s->nslots = 0;
+}
+
+/* ------------------------------------------------------------------ helpers */
+
+static const char *helper_name(const struct pds_absint *ai, uint32_t slot)
+{
+	const struct pds_insn_ref *ref = &ai->cfg->prog->refs[slot];
+
+	return (ref->kind == PDS_REF_HELPER || ref->kind == PDS_REF_KFUNC) ? ref->name : NULL;
+}
+
+static bool starts_with(const char *s, const char *p)
+{
+	return s && !strncmp(s, p, strlen(p));
+}
+
+static const struct pds_chk_fact_range *find_fact(const struct pds_absint *ai, const char *helper,
+						  uint64_t key, bool has_param, uint64_t param)
+{
+	if (!ai->facts)
+		return NULL;
+	for (size_t i = 0; i < ai->facts->nranges; i++) {
+		const struct pds_chk_fact_range *f = &ai->facts->ranges[i];
+
+		if (!strcmp(f->helper, helper) && f->key == key &&
+		    (!f->has_param || (has_param && f->param == param)))
+			return f;
+	}
+	return NULL;
+}
+
+/* Names a getter's result: "input 1" for protoop inputs, "nb_paths" for keys. */
+static void getter_quantity_name(const char *helper, uint64_t key, bool has_param, uint64_t param,
+				 char *buf, size_t size)
+{
+	const struct pds_access_key *ak = pds_access_key_find(helper, (uint32_t)key);
+	const char *short_name;
+
+	if (!strcmp(helper, "get_cnx") && key == 0) {
+		if (has_param)
+			snprintf(buf, size, "input%llu", (unsigned long long)param);
+		else
+			snprintf(buf, size, "input[*]");
+		return;
+	}
+	if (!ak) {
+		snprintf(buf, size, "%s(0x%llx)", helper, (unsigned long long)key);
+		return;
+	}
+	short_name = strchr(ak->name + 3, '_'); /* past "AK_" and the object name */
+	short_name = short_name ? short_name + 1 : ak->name;
+	for (size_t i = 0; i + 1 < size && short_name[i]; i++) {
+		buf[i] = (char)(short_name[i] >= 'A' && short_name[i] <= 'Z' ? short_name[i] + 32
+									       : short_name[i]);
+		buf[i + 1] = '\0';
+	}
+	if (has_param && param)
+		snprintf(buf + strlen(buf), size - strlen(buf), "[%llu]", (unsigned long long)param);
+}
+
+static void getter_result(const struct pds_absint *ai, const struct pds_astate *s,
+			  const char *helper, struct pds_av *r0)
+{
+	uint64_t key, param = 0;
+	bool has_param = !starts_with(helper, "get_pkt") && !starts_with(helper, "get_sack") &&
+			 !starts_with(helper, "get_stream") && !starts_with(helper, "get_cnxid") &&
+			 !starts_with(helper, "get_crypto") && !starts_with(helper, "get_ph") &&
+			 !starts_with(helper, "get_preq");
+	const struct pds_chk_fact_range *fact;
+	char name[96], assumption[160];
+
+	pds_av_unknown(r0);
+	if (!pds_av_is_const(&s->r[2], &key))
+		return;
+	if (has_param && !pds_av_is_const(&s->r[3], &param))
+		has_param = false;
+	getter_quantity_name(helper, key, has_param, param, name, sizeof(name));
+	fact = find_fact(ai, helper, key, has_param, param);
+	if (fact) {
+		snprintf(assumption, sizeof(assumption), "%s <= %llu", name,
+			 (unsigned long long)fact->max);
+		r0->sym = pds_quantity_get(ai->quants, name, fact->max, assumption);
+		r0->umax = fact->max;
+		pds_av_sync(r0);
+	} else {
+		r0->sym = pds_quantity_get(ai->quants, name, UINT64_MAX, NULL);
+	}
+	r0->prov = PDS_PROV_GETTER;
+}
+
+static void call_helper(const struct pds_absint *ai, struct pds_astate *s, uint32_t slot)
+{
+	const char *name = helper_name(ai, slot);
+	struct pds_av r0;
+
+	pds_av_unknown(&r0);
+	if (ai->profile == PDS_CHK_PROFILE_PQUIC && name) {
+		if (strstr(name, "_metadata") && starts_with(name, "get_"))
+			av_pointer(&r0, PDS_AV_PLUGIN, 0);
+		else if (starts_with(name, "get_"))
+			getter_result(ai, s, name, &r0);
+		else if (!strcmp(name, "my_malloc") || !strcmp(name, "my_realloc"))
+			av_pointer(&r0, PDS_AV_PLUGIN, 0);
+	}
+	s->r[0] = r0;
+	for (int r = 1; r <= 5; r++)
+		av_uninit(&s->r[r]);
+}
+
+static void call_subprog(struct pds_astate *s)
+{
+	bool stack_escapes = false;
+
+	for (int r = 1; r <= 5; r++)
+		stack_escapes |= s->r[r].kind == PDS_AV_STACK;
+	if (stack_escapes)
+		s->nslots = 0; /* the callee may write the caller's stack */
+	pds_av_unknown(&s->r[0]);
+	for (int r = 1; r <= 5; r++)
+		av_uninit(&s->r[r]);
+}
+
+/* ------------------------------------------------------------------ memory */
+
+static bool stack_off(const struct pds_av *base, int16_t off, int64_t *out)
+{
+	if (base->kind != PDS_AV_STACK || base->smin != base->smax)
+		return false;
+	*out = base->smin + off;
+	return true;
+}
+
+static void load_width(struct pds_av *v, int size, bool sx)
+{
+	if (sx) {
+		int64_t hi = (1ll << (size * 8 - 1)) - 1;
+
+		pds_av_unknown(v);
+		v->smin = -hi - 1;
+		v->smax = hi;
+		pds_av_sync(v);
+		return;
+	}
+	pds_av_urange(v, 0, size >= 8 ? UINT64_MAX : (1ull << (size * 8)) - 1);
+}
+
+static void load(const struct pds_absint *ai, struct pds_astate *s, const struct pds_insn *in)
+{
+	const struct pds_av *base = &s->r[in->src];
+	int size = pds_insn_size_bytes(in->code);
+	bool sx = BPF_MODE(in->code) == PDS_BPF_MEMSX;
+	struct pds_av v;
+	int64_t off;
+	char name[32];
+
+	load_width(&v, size, sx);
+	if (stack_off(base, in->off, &off)) {
+		const struct pds_slot *sl = pds_astate_slot(s, (int32_t)(off & ~7ll));
+
+		if (sl && (off & 7) == 0 && size <= sl->size && !sx) {
+			v = sl->v;
+			if (size < 8)
+				pds_av_truncate(&v, size);
+		}
+	} else if (base->kind == PDS_AV_PLUGIN && !sx && ai->quants) {
+		/* a field of plugin memory: any value of its type, named by its width */
+		snprintf(name, sizeof(name), "u%d@plugin_mem", size * 8);
+		v.sym = pds_quantity_get(ai->quants, name,
+					 size >= 8 ? UINT64_MAX : (1ull << (size * 8)) - 1, NULL);
+	}
+	s->r[in->dst] = v;
+}
+
+static int store(struct pds_astate *s, const struct pds_insn *in, const struct pds_av *val)
+{
+	const struct pds_av *base = &s->r[in->dst];
+	int size = pds_insn_size_bytes(in->code);
+	int64_t off;
+	struct pds_av v = *val;
+
+	if (base->kind == PDS_AV_STACK && base->smin != base->smax) {
+		s->nslots = 0; /* unknown offset: any slot may change */
+		return 0;
+	}
+	if (!stack_off(base, in->off, &off))
+		return 0; /* not the stack: memory outside the state */
+	slot_del(s, (int32_t)(off & ~7ll));
+	if (off + size - 1 > (off | 7))
+		slot_del(s, (int32_t)((off + size - 1) & ~7ll));
+	if ((off & 7) != 0 || BPF_MODE(in->code) == BPF_ATOMIC)
+		return 0;
+	if (size < 8)
+		pds_av_truncate(&v, size);
+	return slot_set(s, (int32_t)off, (uint8_t)size, &v);
+}
+
+/* ------------------------------------------------------------------ transfer */
+
+static void alu_ptr(struct pds_astate *s, const struct pds_insn *in, const struct pds_av *src)
+{
+	struct pds_av *dst = &s->r[in->dst];
+	uint8_t op = BPF_OP(in->code);
+	uint64_t k;
+
+	if (BPF_CLASS(in->code) == BPF_ALU64 && (op == BPF_ADD || op == BPF_SUB) &&
+	    src->kind == PDS_AV_SCALAR) {
+		if (dst->kind == PDS_AV_STACK && pds_av_is_const(src, &k) && dst->smin == dst->smax) {
+			int64_t d = op == BPF_ADD ? (int64_t)k : -(int64_t)k;
+
+			av_pointer(dst, PDS_AV_STACK, dst->smin + d);
+			return;
+		}
+		if (dst->kind == PDS_AV_STACK) {
+			av_pointer(dst, PDS_AV_STACK, 0);
+			dst->smin = INT64_MIN; /* somewhere in the stack */
+			dst->smax = INT64_MAX;
+			return;
+		}
+		av_pointer(dst, (enum pds_av_kind)dst->kind, 0);
+		return;
+	}
+	if (BPF_CLASS(in->code) == BPF_ALU64 && op == BPF_ADD && dst->kind == PDS_AV_SCALAR &&
+	    src->kind != PDS_AV_SCALAR && src->kind != PDS_AV_UNINIT) {
+		enum pds_av_kind kind = (enum pds_av_kind)src->kind;
+
+		av_pointer(dst, kind, 0);
+		if (kind == PDS_AV_STACK) {
+			dst->smin = INT64_MIN;
+			dst->smax = INT64_MAX;
+		}
+		return;
+	}
+	pds_av_unknown(dst);
+}
+
+static void step_alu(struct pds_astate *s, const struct pds_insn *in, enum pds_chk_profile p)
+{
+	struct pds_av src, *dst = &s->r[in->dst];
+	uint8_t op = BPF_OP(in->code);
+
+	if (BPF_SRC(in->code) == BPF_X && op != BPF_END)
+		src = s->r[in->src];
+	else
+		pds_av_const(&src, (uint64_t)(int64_t)in->imm);
+	if (BPF_CLASS(in->code) == BPF_ALU && BPF_SRC(in->code) == BPF_K && op != BPF_END)
+		pds_av_const(&src, (uint32_t)in->imm);
+	if (op == BPF_MOV && BPF_CLASS(in->code) == BPF_ALU64 && in->off == 0) {
+		*dst = src;
+		return;
+	}
+	if (dst->kind == PDS_AV_UNINIT && op != BPF_MOV)
+		pds_av_unknown(dst);
+	if (src.kind == PDS_AV_UNINIT)
+		pds_av_unknown(&src);
+	if ((dst->kind != PDS_AV_SCALAR || src.kind != PDS_AV_SCALAR) && op != BPF_MOV) {
+		alu_ptr(s, in, &src);
+		return;
+	}
+	if (op == BPF_MOV && src.kind != PDS_AV_SCALAR)
+		pds_av_unknown(&src);
+	pds_av_alu(dst, &src, in, p);
+}
+
+static void step_lddw(const struct pds_absint *ai, struct pds_astate *s, uint32_t slot)
+{
+	const struct pds_insn *in = &ai->cfg->prog->insns[slot];
+	const struct pds_insn_ref *ref = &ai->cfg->prog->refs[slot];
+	uint64_t v = (uint32_t)in[0].imm | ((uint64_t)(uint32_t)in[1].imm << 32);
+
+	if (ref->kind == PDS_REF_NONE)
+		pds_av_const(&s->r[in->dst], v);
+	else
+		av_pointer(&s->r[in->dst], PDS_AV_CONST, 0);
+}
+
+int pds_absint_step(const struct pds_absint *ai, struct pds_astate *s, uint32_t slot)
+{
+	const struct pds_insn *in = &ai->cfg->prog->insns[slot];
+	const struct pds_op_desc *d = pds_decode_desc(ai->profile, in->code);
+	struct pds_av v;
+
+	if (!d)
+		return 0;
+	switch (d->kind) {
+	case PDS_OP_ALU:
+	case PDS_OP_NEG:
+	case PDS_OP_END:
+	case PDS_OP_BSWAP:
+		step_alu(s, in, ai->profile);
+		break;
+	case PDS_OP_LDDW:
+		step_lddw(ai, s, slot);
+		break;
+	case PDS_OP_LDX:
+		load(ai, s, in);
+		break;
+	case PDS_OP_ST:
+		pds_av_const(&v, (uint64_t)(int64_t)in->imm);
+		return store(s, in, &v);
+	case PDS_OP_STX:
+	case PDS_OP_ATOMIC:
+		v = s->r[in->src];
+		if (d->kind == PDS_OP_ATOMIC && (in->imm & BPF_FETCH))
+			pds_av_unknown(&s->r[in->imm == BPF_CMPXCHG ? 0 : in->src]);
+		return store(s, in, &v);
+	case PDS_OP_LDABS:
+	case PDS_OP_LDIND:
+		load_width(&s->r[0], pds_insn_size_bytes(in->code), false);
+		for (int r = 1; r <= 5; r++)
+			av_uninit(&s->r[r]);
+		break;
+	case PDS_OP_CALL:
+		if (ai->cfg->prog->refs[slot].kind == PDS_REF_SUBPROG)
+			call_subprog(s);
+		else
+			call_helper(ai, s, slot);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ edges */
+
+static int refine_edge(const struct pds_absint *ai, struct pds_astate *s, uint32_t slot, bool taken)
+{
+	const struct pds_insn *in = &ai->cfg->prog->insns[slot];
+	struct pds_av a = s->r[in->dst], b;
+	bool x = BPF_SRC(in->code) == BPF_X;
+
+	(void)ai;
+	if (x)
+		b = s->r[in->src];
+	else if (BPF_CLASS(in->code) == BPF_JMP32)
+		pds_av_const(&b, (uint32_t)in->imm);
+	else
+		pds_av_const(&b, (uint64_t)(int64_t)in->imm);
+	if (!pds_av_refine(&a, &b, BPF_OP(in->code), BPF_CLASS(in->code) == BPF_JMP32, taken)) {
+		s->reachable = false;
+		return 0;
+	}
+	s->r[in->dst] = a;
+	if (x && in->src != in->dst)
+		s->r[in->src] = b;
+	return 0;
+}
+
+int pds_absint_edge(const struct pds_absint *ai, uint32_t b, int k, struct pds_astate *out)
+{
+	const struct pds_block *blk = &ai->cfg->blocks[b];
+	const struct pds_insn *last = &ai->cfg->prog->insns[blk->last];
+	int err = pds_astate_copy(out, &ai->in[b]);
+
+	if (err || !out->reachable)
+		return err;
+	for (uint32_t i = blk->first; !err && i <= blk->last; i++) {
+		if (i > blk->first && pds_insn_is_lddw(&ai->cfg->prog->insns[i - 1]))
+			continue;
+		err = pds_absint_step(ai, out, i);
+	}
+	if (err)
+		return err;
+	if (BPF_OP(last->code) != BPF_JA && BPF_OP(last->code) != BPF_EXIT &&
+	    (BPF_CLASS(last->code) == BPF_JMP || BPF_CLASS(last->code) == BPF_JMP32) &&
+	    BPF_OP(last->code) != BPF_CALL)
+		err = refine_edge(ai, out, blk->last, k == 1 || blk->nsucc == 1);
+	return err;
+}
+
+/* ------------------------------------------------------------------ fixpoint */
+
+static bool is_header(const struct pds_cfg *cfg, uint32_t b)
+{
+	const struct pds_block *blk = &cfg->blocks[b];
+
+	return blk->loop >= 0 && cfg->loops[blk->loop].header == b;
+}
+
+static void entry_state(const struct pds_absint *ai, uint32_t func, struct pds_astate *s)
+{
+	s->reachable = true;
+	for (int r = 0; r < 10; r++)
+		av_uninit(&s->r[r]);
+	av_pointer(&s->r[10], PDS_AV_STACK, 0);
+	if (func == 0) {
+		av_pointer(&s->r[1], PDS_AV_CTX, 0);
+		if (ai->profile == PDS_CHK_PROFILE_PQUIC) {
+			s->r[1].kind = PDS_AV_HOST;
+			s->r[1].prov = PDS_PROV_CNX;
+		}
+	} else {
+		for (int r = 1; r <= 5; r++)
+			pds_av_unknown(&s->r[r]);
+	}
+}
+
+/* New entry state of block b from its predecessors' edges. */
+static int pull(const struct pds_absint *ai, uint32_t b, struct pds_astate *acc,
+		struct pds_astate *tmp)
+{
+	const struct pds_block *blk = &ai->cfg->blocks[b];
+	int err = 0;
+
+	acc->reachable = false;
+	acc->nslots = 0;
+	for (uint32_t k = 0; !err && k < blk->npreds; k++) {
+		uint32_t p = blk->preds[k];
+		const struct pds_block *pb = &ai->cfg->blocks[p];
+
+		if (!pb->reachable || !ai->in[p].reachable)
+			continue;
+		for (int s = 0; !err && s < pb->nsucc; s++) {
+			if (pb->succ[s] != b)
+				continue;
+			err = pds_absint_edge(ai, p, s, tmp);
+			if (!err)
+				state_merge(acc, tmp, false);
+		}
+	}
+	return err;
+}
+
+static int sweep(struct pds_absint *ai, const struct pds_func *f, uint32_t *visits, bool narrow,
+		 bool *changed)
+{
+	struct pds_astate acc = {0}, tmp = {0};
+	int err = 0;
+
+	*changed = false;
+	for (uint32_t i = 1; !err && i < f->norder; i++) {
+		uint32_t b = f->order[i];
+		struct pds_astate *in = &ai->in[b];
+
+		err = pull(ai, b, &acc, &tmp);
+		if (err)
+			break;
+		if (narrow || !is_header(ai->cfg, b) || visits[b] < WIDEN_AFTER) {
+			if (!state_equal(in, &acc)) {
+				*changed = true;
+				err = pds_astate_copy(in, &acc);
+			}
+		} else if (state_merge(in, &acc, true)) {
+			*changed = true;
+		}
+		visits[b]++;
+	}
+	pds_astate_free(&acc);
+	pds_astate_free(&tmp);
+	return err;
+}
+
+static int run_func(struct pds_absint *ai, uint32_t func, uint32_t *visits)
+{
+	const struct pds_func *f = &ai->cfg->funcs[func];
+	bool changed = true;
+	int n = 0, err = 0;
+
+	entry_state(ai, func, &ai->in[f->entry]);
+	while (!err && changed && n++ < MAX_SWEEPS)
+		err = sweep(ai, f, visits, false, &changed);
+	if (!err && changed) {
+		/* did not stabilise: the top state is sound everywhere */
+		for (uint32_t i = 1; i < f->norder; i++)
+			state_top(&ai->in[f->order[i]]);
+		return 0;
+	}
+	for (int k = 0; !err && k < NARROW_SWEEPS; k++)
+		err = sweep(ai, f, visits, true, &changed);
+	return err;
+}
+
+int pds_absint_run(struct pds_absint *ai)
+{
+	uint32_t *visits;
+	int err = 0;
+
+	ai->profile = ai->cfg->prog->obj->profile;
+	ai->stack_size = pds_profile_rules(ai->profile)->stack_size;
+	ai->in = pds_calloc(ai->cfg->nblocks, sizeof(*ai->in));
+	visits = pds_calloc(ai->cfg->nblocks, sizeof(*visits));
+	if (!ai->in || !visits) {
+		free(visits);
+		return PDS_CHK_E_NOMEM;
+	}
+	for (uint32_t f = 0; !err && f < ai->cfg->nfuncs; f++)
+		err = run_func(ai, f, visits);
+	free(visits);
+	return err;
+}
+
+void pds_absint_free(struct pds_absint *ai)
+{
+	for (uint32_t i = 0; ai->in && i < ai->cfg->nblocks; i++)
+		pds_astate_free(&ai->in[i]);
+	free(ai->in);
+	ai->in = NULL;
+}

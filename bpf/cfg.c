@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Control-flow graph of a program: basic blocks per subprogram, reverse
+ * postorder, dominators (Cooper, Harvey and Kennedy's iterative algorithm),
+ * natural loops from back edges (an edge whose target dominates its source) with
+ * their nesting, irreducible cycles (a retreating edge whose target does not
+ * dominate its source), and the call graph of subprograms with recursion found.
+ * Jumps never leave their subprogram (the readers check it).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf/analysis_int.h"
+
+#define NONE UINT32_MAX
+
+static bool is_jump(const struct pds_insn *in)
+{
+	uint8_t cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
+
+	return (cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_CALL;
+}
+
+static int64_t jump_target(const struct pds_insn *in, uint32_t i)
+{
+	int64_t rel = in->code == (BPF_JMP32 | BPF_JA) ? in->imm : in->off;
+
+	return (int64_t)i + 1 + rel;
+}
+
+uint32_t pds_cfg_func_of_slot(const struct pds_cfg *cfg, uint32_t slot)
+{
+	uint32_t f = 0;
+
+	for (uint32_t i = 0; i < cfg->nfuncs; i++)
+		if (cfg->funcs[i].start <= slot)
+			f = i;
+	return f;
+}
+
+static int mark_leaders(const struct pds_chk_prog *p, uint8_t *leader, uint8_t *tail)
+{
+	for (size_t i = 0; i < p->nsubs; i++)
+		leader[p->sub_starts[i]] = 1;
+	for (uint32_t i = 0; i < p->nslots; i++) {
+		const struct pds_insn *in = &p->insns[i];
+
+		if (tail[i])
+			continue;
+		if (pds_insn_is_lddw(in) && i + 1 < p->nslots) {
+			tail[i + 1] = 1;
+			continue;
+		}
+		if (!is_jump(in))
+			continue;
+		if (i + 1 < p->nslots)
+			leader[i + 1] = 1;
+		if (BPF_OP(in->code) != BPF_EXIT) {
+			int64_t t = jump_target(in, i);
+
+			if (t < 0 || t >= (int64_t)p->nslots)
+				return PDS_CHK_E_INSN_JUMP_RANGE;
+			leader[t] = 1;
+		}
+	}
+	return 0;
+}
+
+static int add_pred(struct pds_block *b, uint32_t pred)
+{
+	if (b->npreds == b->cappreds) {
+		uint32_t cap = b->cappreds ? b->cappreds * 2 : 2;
+		uint32_t *v = realloc(b->preds, cap * sizeof(*v));
+
+		if (!v)
+			return PDS_CHK_E_NOMEM;
+		b->preds = v;
+		b->cappreds = cap;
+	}
+	b->preds[b->npreds++] = pred;
+	return 0;
+}
+
+static int make_blocks(struct pds_cfg *cfg, const uint8_t *leader, const uint8_t *tail)
+{
+	const struct pds_chk_prog *p = cfg->prog;
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < p->nslots; i++)
+		n += leader[i] || i == 0;
+	cfg->blocks = pds_calloc(n, sizeof(*cfg->blocks));
+	cfg->block_of = pds_calloc(p->nslots, sizeof(*cfg->block_of));
+	if (!cfg->blocks || !cfg->block_of)
+		return PDS_CHK_E_NOMEM;
+	for (uint32_t i = 0; i < p->nslots; i++) {
+		if (i == 0 || leader[i]) {
+			struct pds_block *b = &cfg->blocks[cfg->nblocks++];
+
+			b->first = i;
+			b->func = pds_cfg_func_of_slot(cfg, i);
+			b->succ[0] = b->succ[1] = NONE;
+			b->loop = -1;
+		}
+		cfg->blocks[cfg->nblocks - 1].last = tail[i] ? cfg->blocks[cfg->nblocks - 1].last : i;
+		cfg->block_of[i] = cfg->nblocks - 1;
+	}
+	return 0;
+}
+
+static int link_blocks(struct pds_cfg *cfg)
+{
+	const struct pds_chk_prog *p = cfg->prog;
+
+	for (uint32_t k = 0; k < cfg->nblocks; k++) {
+		struct pds_block *b = &cfg->blocks[k];
+		const struct pds_insn *in = &p->insns[b->last];
+		uint32_t end = cfg->funcs[b->func].end;
+		uint32_t next = pds_insn_is_lddw(in) ? b->last + 2 : b->last + 1;
+
+		if (is_jump(in) && BPF_OP(in->code) == BPF_EXIT) {
+			b->exits = true;
+		} else if (is_jump(in) && BPF_OP(in->code) == BPF_JA) {
+			b->succ[b->nsucc++] = cfg->block_of[jump_target(in, b->last)];
+		} else if (is_jump(in)) {
+			if (next < end)
+				b->succ[b->nsucc++] = cfg->block_of[next];
+			b->succ[b->nsucc++] = cfg->block_of[jump_target(in, b->last)];
+		} else if (next < end) {
+			b->succ[b->nsucc++] = cfg->block_of[next];
+		}
+		for (int s = 0; s < b->nsucc; s++)
+			if (add_pred(&cfg->blocks[b->succ[s]], k))
+				return PDS_CHK_E_NOMEM;
+	}
+	return 0;
+}
+
+/* Iterative DFS for reverse postorder of one function's reachable blocks. */
+static int order_func(struct pds_cfg *cfg, struct pds_func *f)
+{
+	uint32_t *stack = pds_calloc(cfg->nblocks, sizeof(*stack) * 2);
+	uint32_t *post = pds_calloc(cfg->nblocks, sizeof(*post));
+	uint32_t sp = 0, np = 0;
+
+	if (!stack || !post) {
+		free(stack);
+		free(post);
+		return PDS_CHK_E_NOMEM;
+	}
+	cfg->blocks[f->entry].reachable = true;
+	stack[sp++] = f->entry;
+	stack[sp++] = 0;
+	while (sp) {
+		uint32_t b = stack[sp - 2], k = stack[sp - 1];
+
+		if (k < cfg->blocks[b].nsucc) {
+			uint32_t s = cfg->blocks[b].succ[k];
+
+			stack[sp - 1]++;
+			if (!cfg->blocks[s].reachable) {
+				cfg->blocks[s].reachable = true;
+				stack[sp++] = s;
+				stack[sp++] = 0;
+			}
+			continue;
+		}
+		post[np++] = b;
+		sp -= 2;
+	}
+	f->order = pds_calloc(np, sizeof(*f->order));
+	if (!f->order) {
+		free(stack);
+		free(post);
+		return PDS_CHK_E_NOMEM;
+	}
+	f->norder = np;
+	for (uint32_t i = 0; i < np; i++) {
+		f->order[i] = post[np - 1 - i];
+		cfg->blocks[f->order[i]].rpo = i;
+	}
+	free(stack);
+	free(post);
+	return 0;
+}
+
+static uint32_t intersect(const struct pds_cfg *cfg, uint32_t a, uint32_t b)
+{
+	while (a != b) {
+		while (cfg->blocks[a].rpo > cfg->blocks[b].rpo)
+			a = cfg->blocks[a].idom;
+		while (cfg->blocks[b].rpo > cfg->blocks[a].rpo)
+			b = cfg->blocks[b].idom;
+	}
+	return a;
+}
+
+static void dominators(struct pds_cfg *cfg, struct pds_func *f)
+{
+	bool changed = true;
+
+	for (uint32_t i = 0; i < f->norder; i++)
+		cfg->blocks[f->order[i]].idom = NONE;
+	cfg->blocks[f->entry].idom = f->entry;
+	while (changed) {
+		changed = false;
+		for (uint32_t i = 1; i < f->norder; i++) {
+			struct pds_block *b = &cfg->blocks[f->order[i]];
+			uint32_t nd = NONE;
+
+			for (uint32_t k = 0; k < b->npreds; k++) {
+				uint32_t p = b->preds[k];
+
+				if (!cfg->blocks[p].reachable || cfg->blocks[p].idom == NONE)
+					continue;
+				nd = nd == NONE ? p : intersect(cfg, p, nd);
+			}
+			if (nd != b->idom) {
+				b->idom = nd;
+				changed = true;
+			}
+		}
+	}
+}
+
+bool pds_cfg_dominates(const struct pds_cfg *cfg, uint32_t a, uint32_t b)
+{
+	if (!cfg->blocks[a].reachable || !cfg->blocks[b].reachable ||
+	    cfg->blocks[a].func != cfg->blocks[b].func)
+		return false;
+	for (;;) {
+		if (a == b)
+			return true;
+		if (cfg->blocks[b].idom == b || cfg->blocks[b].idom == NONE)
+			return false;
+		b = cfg->blocks[b].idom;
+	}
+}
+
+static int add_u32(uint32_t **v, uint32_t *n, uint32_t x)
+{
+	uint32_t *nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (!nv)
+		return PDS_CHK_E_NOMEM;
+	nv[(*n)++] = x;
+	*v = nv;
+	return 0;
+}
+
+/* Body of the natural loop of header h with the given latch, added to loop l. */
+static int loop_body(struct pds_cfg *cfg, struct pds_loop *l, uint32_t latch, uint8_t *in)
+{
+	uint32_t *work = NULL, nwork = 0;
+	int err = 0;
+
+	if (!in[latch]) {
+		in[latch] = 1;
+		err = add_u32(&l->blocks, &l->nblocks, latch);
+		if (!err)
+			err = add_u32(&work, &nwork, latch);
+	}
+	while (!err && nwork) {
+		const struct pds_block *b = &cfg->blocks[work[--nwork]];
+
+		for (uint32_t k = 0; !err && k < b->npreds; k++) {
+			uint32_t p = b->preds[k];
+
+			if (in[p] || !cfg->blocks[p].reachable)
+				continue;
+			in[p] = 1;
+			err = add_u32(&l->blocks, &l->nblocks, p);
+			if (!err)
+				err = add_u32(&work, &nwork, p);
+		}
+	}
+	free(work);
+	return err;
+}
+
+static int find_loop(struct pds_cfg *cfg, uint32_t header)
+{
+	for (uint32_t i = 0; i < cfg->nloops; i++)
+		if (cfg->loops[i].header == header)
+			return (int)i;
+	return -1;
+}
+
+static int new_loop(struct pds_cfg *cfg, uint32_t header, uint8_t *in)
+{
+	struct pds_loop *v = realloc(cfg->loops, (cfg->nloops + 1) * sizeof(*v));
+	struct pds_loop *l;
+
+	if (!v)
+		return -1;
+	cfg->loops = v;
+	l = &cfg->loops[cfg->nloops];
+	memset(l, 0, sizeof(*l));
+	l->header = header;
+	l->func = cfg->blocks[header].func;
+	l->parent = -1;
+	memset(in, 0, cfg->nblocks);
+	in[header] = 1;
+	if (add_u32(&l->blocks, &l->nblocks, header))
+		return -1;
+	return (int)cfg->nloops++;
+}
+
+static int find_loops(struct pds_cfg *cfg, struct pds_func *f)
+{
+	uint8_t *in = pds_calloc(cfg->nblocks, 1);
+	int err = 0;
+
+	if (!in)
+		return PDS_CHK_E_NOMEM;
+	/* Headers in reverse postorder so that each loop's body is gathered at once. */
+	for (uint32_t i = 0; !err && i < f->norder; i++) {
+		uint32_t h = f->order[i];
+		int li = -1;
+
+		for (uint32_t k = 0; !err && k < cfg->blocks[h].npreds; k++) {
+			uint32_t u = cfg->blocks[h].preds[k];
+
+			if (!cfg->blocks[u].reachable || !pds_cfg_dominates(cfg, h, u))
+				continue;
+			if (li < 0 && (li = find_loop(cfg, h)) < 0 && (li = new_loop(cfg, h, in)) < 0)
+				err = PDS_CHK_E_NOMEM;
+			if (!err)
+				err = add_u32(&cfg->loops[li].latches, &cfg->loops[li].nlatches, u);
+			if (!err)
+				err = loop_body(cfg, &cfg->loops[li], u, in);
+		}
+	}
+	free(in);
+	return err;
+}
+
+static void find_irreducible(struct pds_cfg *cfg, struct pds_func *f)
+{
+	for (uint32_t i = 0; i < f->norder; i++) {
+		const struct pds_block *b = &cfg->blocks[f->order[i]];
+
+		for (int s = 0; s < b->nsucc; s++) {
+			uint32_t t = b->succ[s];
+
+			if (cfg->blocks[t].rpo <= b->rpo && !pds_cfg_dominates(cfg, t, f->order[i])) {
+				f->irreducible = true;
+				f->irreducible_block = t;
+				return;
+			}
+		}
+	}
+}
+
+bool pds_loop_contains(const struct pds_cfg *cfg, int loop, uint32_t block)
+{
+	const struct pds_loop *l = &cfg->loops[loop];
+
+	for (uint32_t i = 0; i < l->nblocks; i++)
+		if (l->blocks[i] == block)
+			return true;
+	return false;
+}
+
+/* Parent = the smallest other loop whose body holds this loop's header. */
+static void nest_loops(struct pds_cfg *cfg)
+{
+	for (uint32_t i = 0; i < cfg->nloops; i++) {
+		struct pds_loop *l = &cfg->loops[i];
+
+		for (uint32_t k = 0; k < cfg->nloops; k++) {
+			const struct pds_loop *o = &cfg->loops[k];
+
+			if (k == i || o->nblocks <= l->nblocks || !pds_loop_contains(cfg, (int)k, l->header))
+				continue;
+			if (l->parent < 0 || cfg->loops[l->parent].nblocks > o->nblocks)
+				l->parent = (int)k;
+		}
+	}
+	for (uint32_t i = 0; i < cfg->nloops; i++) {
+		uint32_t d = 1;
+
+		for (int p = cfg->loops[i].parent; p >= 0; p = cfg->loops[p].parent)
+			d++;
+		cfg->loops[i].depth = d;
+		for (uint32_t k = 0; k < cfg->loops[i].nblocks; k++) {
+			struct pds_block *b = &cfg->blocks[cfg->loops[i].blocks[k]];
+
+			if (b->loop < 0 || cfg->loops[b->loop].nblocks > cfg->loops[i].nblocks)
+				b->loop = (int)i;
+		}
+	}
+}
+
+static int call_graph(struct pds_cfg *cfg)
+{
+	const struct pds_chk_prog *p = cfg->prog;
+
+	for (uint32_t i = 0; i < p->nslots; i++) {
+		const struct pds_insn_ref *r = &p->refs[i];
+		uint32_t from, to;
+		struct pds_func *f;
+		bool seen = false;
+
+		if (r->kind != PDS_REF_SUBPROG && r->kind != PDS_REF_FUNC_ADDR)
+			continue;
+		from = pds_cfg_func_of_slot(cfg, i);
+		to = pds_cfg_func_of_slot(cfg, r->target);
+		f = &cfg->funcs[from];
+		for (uint32_t k = 0; k < f->ncallees; k++)
+			seen |= f->callees[k] == to;
+		if (!seen && add_u32(&f->callees, &f->ncallees, to))
+			return PDS_CHK_E_NOMEM;
+	}
+	return 0;
+}
+
+/* Depth-first search for a cycle in the call graph (colour 1: on the stack). */
+static bool call_cycle(struct pds_cfg *cfg, uint32_t f, uint8_t *colour)
+{
+	colour[f] = 1;
+	for (uint32_t k = 0; k < cfg->funcs[f].ncallees; k++) {
+		uint32_t c = cfg->funcs[f].callees[k];
+
+		if (colour[c] == 1 || (colour[c] == 0 && call_cycle(cfg, c, colour))) {
+			if (!cfg->recursive)
+				cfg->recursive_func = c;
+			cfg->recursive = true;
+			return true;
+		}
+	}
+	colour[f] = 2;
+	return false;
+}
+
+static int make_funcs(struct pds_cfg *cfg)
+{
+	const struct pds_chk_prog *p = cfg->prog;
+
+	cfg->nfuncs = (uint32_t)(p->nsubs ? p->nsubs : 1);
+	cfg->funcs = pds_calloc(cfg->nfuncs, sizeof(*cfg->funcs));
+	if (!cfg->funcs)
+		return PDS_CHK_E_NOMEM;
+	for (uint32_t i = 0; i < cfg->nfuncs; i++) {
+		cfg->funcs[i].start = p->nsubs ? p->sub_starts[i] : 0;
+		cfg->funcs[i].end = i + 1 < cfg->nfuncs ? p->sub_starts[i + 1] : (uint32_t)p->nslots;
+	}
+	return 0;
+}
+
+int pds_cfg_build(const struct pds_chk_prog *prog, struct pds_cfg *cfg)
+{
+	uint8_t *leader = pds_calloc(prog->nslots, 1), *tail = pds_calloc(prog->nslots, 1);
+	uint8_t *colour = NULL;
+	int err = 0;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->prog = prog;
+	if (!leader || !tail)
+		err = PDS_CHK_E_NOMEM;
+	if (!err)
+		err = make_funcs(cfg);
+	if (!err)
+		err = mark_leaders(prog, leader, tail);
+	if (!err)
+		err = make_blocks(cfg, leader, tail);
+	if (!err)
+		err = link_blocks(cfg);
+	for (uint32_t i = 0; !err && i < cfg->nfuncs; i++) {
+		struct pds_func *f = &cfg->funcs[i];
+
+		f->entry = cfg->block_of[f->start];
+		err = order_func(cfg, f);
+		if (!err) {
+			dominators(cfg, f);
+			err = find_loops(cfg, f);
+			find_irreducible(cfg, f);
+		}
+	}
+	if (!err)
+		nest_loops(cfg);
+	if (!err)
+		err = call_graph(cfg);
+	if (!err && (colour = pds_calloc(cfg->nfuncs, 1)) == NULL)
+		err = PDS_CHK_E_NOMEM;
+	for (uint32_t i = 0; !err && i < cfg->nfuncs && !cfg->recursive; i++)
+		if (!colour[i])
+			call_cycle(cfg, i, colour);
+	free(colour);
+	free(leader);
+	free(tail);
+	if (err)
+		pds_cfg_free(cfg);
+	return err;
+}
+
+void pds_cfg_free(struct pds_cfg *cfg)
+{
+	for (uint32_t i = 0; cfg->blocks && i < cfg->nblocks; i++)
+		free(cfg->blocks[i].preds);
+	free(cfg->blocks);
+	free(cfg->block_of);
+	for (uint32_t i = 0; cfg->funcs && i < cfg->nfuncs; i++) {
+		free(cfg->funcs[i].order);
+		free(cfg->funcs[i].callees);
+	}
+	free(cfg->funcs);
+	for (uint32_t i = 0; cfg->loops && i < cfg->nloops; i++) {
+		free(cfg->loops[i].blocks);
+		free(cfg->loops[i].latches);
+	}
+	free(cfg->loops);
+	memset(cfg, 0, sizeof(*cfg));
+}
