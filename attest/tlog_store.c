@@ -398,21 +398,28 @@ static int put_pending(struct pds_tlog *log, uint64_t old, uint64_t new)
 	return err ? err : sync_parent(log, ".pending");
 }
 
-static int parse_pending(const char *s, uint64_t *old, uint64_t *new)
+/* One decimal line, no leading zeros. */
+static int pending_number(const char **s, uint64_t *v)
 {
+	const char *p = *s;
 	char *end;
 
+	if (*p < '0' || *p > '9' || (p[0] == '0' && p[1] != '\n'))
+		return -1;
+	errno = 0;
+	*v = strtoull(p, &end, 10);
+	if (errno || *end != '\n')
+		return -1;
+	*s = end + 1;
+	return 0;
+}
+
+static int parse_pending(const char *s, uint64_t *old, uint64_t *new)
+{
 	if (strncmp(s, PENDING_MAGIC, strlen(PENDING_MAGIC)) != 0)
 		return -1;
 	s += strlen(PENDING_MAGIC);
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*old = strtoull(s, &end, 10);
-	if (errno || *end != '\n' || end[1] < '0' || end[1] > '9')
-		return -1;
-	*new = strtoull(end + 1, &end, 10);
-	if (errno || strcmp(end, "\n") != 0 || *new <= *old)
+	if (pending_number(&s, old) || pending_number(&s, new) || *s != '\0' || *new <= *old)
 		return -1;
 	return 0;
 }
@@ -1119,7 +1126,7 @@ static int fsck_tile(struct pds_tlog *log, int level, uint64_t n, unsigned width
 int pds_tlog_fsck(struct pds_tlog *log)
 {
 	struct pds_tlog_hash root;
-	int first = log->damaged, err;
+	int first = 0, err;
 
 	/* The frontier may hold appends not yet checkpointed: check the disk only. */
 	if (log->next != log->size)
