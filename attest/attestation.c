@@ -117,6 +117,13 @@ static int put_hex(struct att_buf *b, const char *key, const uint8_t hash[32])
 	return 0;
 }
 
+/* Appends the strings of a NULL-terminated list, tokens of any length. */
+static void put_strs(struct att_buf *b, const char *const *strs)
+{
+	for (; *strs; strs++)
+		att_buf_str(b, *strs);
+}
+
 static int format_object(const struct pds_att_object *o, char **out)
 {
 	struct att_buf b = {0};
@@ -128,23 +135,25 @@ static int format_object(const struct pds_att_object *o, char **out)
 	    o->effects == PDS_ATT_BUDGET || o->memory == PDS_ATT_BUDGET)
 		return PDS_ATT_E_ATT_VALUE;
 	put_hex(&b, "object ", o->sha256);
-	att_buf_printf(&b, " %s ", o->name);
+	put_strs(&b, (const char *const[]){" ", o->name, " ", NULL});
 	if (o->has_param)
 		att_buf_printf(&b, "%u ", (unsigned)o->param);
 	else
 		att_buf_str(&b, "- ");
-	att_buf_printf(&b, "%s %s\ntermination %s ", o->anchor ? o->anchor : "-", o->file,
-		       verdict_names[o->termination]);
+	put_strs(&b,
+		 (const char *const[]){o->anchor ? o->anchor : "-", " ", o->file, "\ntermination ",
+				       verdict_names[o->termination], " ", NULL});
 	if (o->termination == PDS_ATT_PROVEN || o->termination == PDS_ATT_BUDGET)
 		att_buf_printf(&b, "%llu", (unsigned long long)o->bound);
 	else if (o->bound)
 		err = PDS_ATT_E_ATT_VALUE;
 	else
 		att_buf_str(&b, "-");
-	att_buf_printf(&b, "\neffects %s ", verdict_names[o->effects]);
+	put_strs(&b, (const char *const[]){"\neffects ", verdict_names[o->effects], " ", NULL});
 	if (!err)
 		err = put_list(&b, &o->writes);
-	att_buf_printf(&b, "\nmemory %s\nhelpers ", verdict_names[o->memory]);
+	put_strs(&b,
+		 (const char *const[]){"\nmemory ", verdict_names[o->memory], "\nhelpers ", NULL});
 	if (!err)
 		err = put_list(&b, &o->helpers);
 	att_buf_add(&b, "\n", 1);
@@ -160,13 +169,13 @@ static int format_header(struct att_buf *b, const struct pds_attestation *a)
 	if (!str_token_ok(a->plugin) || !str_token_ok(a->checker) ||
 	    !str_token_ok(a->checker_version) || !str_token_ok(a->profile) || a->time > TIME_MAX)
 		return PDS_ATT_E_ATT_VALUE;
-	att_buf_printf(b, "%s\nplugin %s\n", PDS_ATT_VERSION_LINE, a->plugin);
+	put_strs(b, (const char *const[]){PDS_ATT_VERSION_LINE "\nplugin ", a->plugin, "\n", NULL});
 	if (a->has_manifest)
 		put_hex(b, "manifest ", a->manifest);
 	else
 		att_buf_str(b, "manifest -");
-	att_buf_printf(b, "\nchecker %s %s\nprofile %s\n", a->checker, a->checker_version,
-		       a->profile);
+	put_strs(b, (const char *const[]){"\nchecker ", a->checker, " ", a->checker_version,
+					  "\nprofile ", a->profile, "\n", NULL});
 	put_hex(b, "spec ", a->spec);
 	att_buf_str(b, "\npasses ");
 	if (a->passes.count == 0)

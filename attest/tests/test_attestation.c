@@ -291,6 +291,33 @@ static void test_format_refusals(void)
 	free(text);
 }
 
+/* Tokens of the longest length round-trip; one byte more is refused on both sides. */
+static void test_long_tokens(void)
+{
+	struct pds_attestation a, *back = NULL;
+	struct pds_att_object o[2];
+	char name[PDS_ATT_MAX_TOKEN + 2], file[PDS_ATT_MAX_TOKEN + 1], *text = NULL;
+	size_t len;
+
+	memset(name, 'n', sizeof(name) - 2);
+	name[PDS_ATT_MAX_TOKEN] = '\0';
+	memset(file, 'f', sizeof(file) - 1);
+	file[PDS_ATT_MAX_TOKEN] = '\0';
+	sample(&a, o);
+	o[0].name = name;
+	o[0].file = file;
+	a.plugin = file;
+	CU_ASSERT_EQUAL_FATAL(pds_att_format(&a, &text, &len), 0);
+	CU_ASSERT_EQUAL_FATAL(pds_att_parse(text, len, "a", NULL, &back), 0);
+	CU_ASSERT_STRING_EQUAL(back->plugin, file);
+	CU_ASSERT_STRING_EQUAL(back->objects[1].name, name);
+	pds_att_free(back);
+	free(text);
+	name[PDS_ATT_MAX_TOKEN] = 'n';
+	name[PDS_ATT_MAX_TOKEN + 1] = '\0';
+	CU_ASSERT_EQUAL(pds_att_format(&a, &text, &len), PDS_ATT_E_ATT_VALUE);
+}
+
 /* The attestation as a signed note: any flipped bit breaks the verifier's signature. */
 static void test_signed(void)
 {
@@ -326,4 +353,4 @@ static void test_signed(void)
 
 PDS_TEST_MAIN("attest attestation text", PDS_TEST(test_golden), PDS_TEST(test_round_trip),
 	      PDS_TEST(test_bit_flips), PDS_TEST(test_truncations), PDS_TEST(test_malformed),
-	      PDS_TEST(test_format_refusals), PDS_TEST(test_signed))
+	      PDS_TEST(test_format_refusals), PDS_TEST(test_long_tokens), PDS_TEST(test_signed))
