@@ -139,7 +139,9 @@ static int take_dec(const char **p, uint64_t max, uint64_t *v)
 	if (*s < '0' || *s > '9' || (s[0] == '0' && s[1] >= '0' && s[1] <= '9'))
 		return -1;
 	for (; *s >= '0' && *s <= '9'; s++) {
-		if (x > (max - (uint64_t)(*s - '0')) / 10)
+		uint64_t d = (uint64_t)(*s - '0');
+
+		if (d > max || x > (max - d) / 10)
 			return -1;
 		x = x * 10 + (uint64_t)(*s - '0');
 	}
