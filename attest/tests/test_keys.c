@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <pds/note.h>
 
@@ -255,7 +256,60 @@ static void test_key_files(void)
 	free(dir);
 }
 
+/* Runs pds-keygen with opts, then -o dir and the quoted name; returns its exit status. */
+static int run(const char *opts, const char *dir, const char *name)
+{
+	char cmd[8192];
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "%s/bin/pds-keygen %s -o %s '%s' >/dev/null 2>&1",
+		 getenv("PDS_TEST_BUILD_DIR"), opts, dir, name);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* pds-keygen: both files, modes, a matching pair, no overwrite, exit codes. */
+static void test_keygen_tool(void)
+{
+	char *dir = atu_tmpdir(), path[4200];
+	struct pds_note_signer *s = NULL;
+	struct pds_note_verifier pub, v;
+	struct stat st;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	if (!getenv("PDS_TEST_BUILD_DIR")) {
+		CU_FAIL("PDS_TEST_BUILD_DIR not set");
+		return;
+	}
+	CU_ASSERT_EQUAL(run("", dir, "example.com/log"), 0);
+	snprintf(path, sizeof(path), "%s/example.com_log.key", dir);
+	CU_ASSERT_EQUAL(stat(path, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 0777, 0600);
+	CU_ASSERT_EQUAL_FATAL(pds_note_signer_load(path, NULL, &s), 0);
+	pds_note_signer_public(s, &pub);
+	snprintf(path, sizeof(path), "%s/example.com_log.pub", dir);
+	CU_ASSERT_EQUAL(pds_note_verifier_load(path, NULL, &v), 0);
+	CU_ASSERT_EQUAL(memcmp(&v, &pub, sizeof(v)), 0);
+	CU_ASSERT_STRING_EQUAL(v.name, "example.com/log");
+	CU_ASSERT_EQUAL(run("", dir, "example.com/log"), 1);
+	pds_note_signer_free(s);
+	s = NULL;
+	/* The first key is still there, unchanged. */
+	snprintf(path, sizeof(path), "%s/example.com_log.key", dir);
+	CU_ASSERT_EQUAL_FATAL(pds_note_signer_load(path, NULL, &s), 0);
+	pds_note_signer_public(s, &v);
+	CU_ASSERT_EQUAL(memcmp(&v, &pub, sizeof(v)), 0);
+	CU_ASSERT_EQUAL(run("", dir, "bad+name"), 2);
+	CU_ASSERT_EQUAL(run("-c", dir, "w.example/w"), 0);
+	snprintf(path, sizeof(path), "%s/w.example_w.pub", dir);
+	CU_ASSERT_EQUAL(pds_note_verifier_load(path, NULL, &v), 0);
+	CU_ASSERT_EQUAL(v.type, PDS_NOTE_COSIGNATURE);
+	pds_note_signer_free(s);
+	atu_rmdir(dir);
+	free(dir);
+}
+
 PDS_TEST_MAIN("attest keys", PDS_TEST(test_spec_vkey), PDS_TEST(test_go_signer),
 	      PDS_TEST(test_vkey_bit_flips), PDS_TEST(test_skey_bit_flips),
 	      PDS_TEST(test_truncations), PDS_TEST(test_malformed), PDS_TEST(test_cosigner_key),
-	      PDS_TEST(test_key_files))
+	      PDS_TEST(test_key_files), PDS_TEST(test_keygen_tool))
