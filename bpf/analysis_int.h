@@ -212,3 +212,20 @@ int pds_absint_edge(const struct pds_absint *ai, uint32_t b, int k, struct pds_a
 const struct pds_slot *pds_astate_slot(const struct pds_astate *s, int32_t off);
 
 #endif
+
+/* ------------------------------------------------------------------ loop bounds */
+
+struct pds_loop_bound {
+	enum pds_chk_verdict verdict;
+	uint64_t iters;	      /* back edges per entry, when bounded */
+	struct pds_poly poly; /* the same over named quantities */
+	const char *rule;     /* when not proven */
+	char reason[256];
+	char ivar[32];	      /* "r3", "[r10-8]" or "" */
+	int32_t exit_slot;    /* bounding or offending test, or -1 */
+	char *assumption;     /* host fact relied on, or NULL */
+};
+
+/* Bounds loop li of the CFG analysed by ai. */
+int pds_loop_bound(const struct pds_absint *ai, uint32_t li, struct pds_loop_bound *out);
+void pds_loop_bound_free(struct pds_loop_bound *b);

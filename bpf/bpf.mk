@@ -1,12 +1,13 @@
 # bpf/ — libpdscheck: object reader, decoder, manifests, analyses.
 PART_INCLUDES += -Ibpf/include
 $(eval $(call pds_part,CHK,bpf,pdscheck,-lbpf -lelf -lz,))
-HEADERS += bpf/include/pds/check.h bpf/include/pds/chk_errors.h bpf/include/pds/manifest.h
+HEADERS += bpf/include/pds/check.h bpf/include/pds/chk_errors.h bpf/include/pds/manifest.h \
+	bpf/include/pds/analysis.h bpf/include/pds/spec.h
 PKGCONFIGS += $(O)/pdscheck.pc
 
 # eBPF test programs, compiled by the build (never committed as objects).
-CHK_PQUIC_PROGS := $(patsubst %.c,$(BPFO)/%.o,$(wildcard bpf/tests/progs/pquic/*.c))
-CHK_KERNEL_PROGS := $(patsubst %.c,$(BPFO)/%.o,$(wildcard bpf/tests/progs/kernel/*.c))
+CHK_PQUIC_PROGS := $(patsubst %.c,$(BPFO)/%.o,$(wildcard bpf/tests/progs/pquic/*.c bpf/tests/progs/term/*.c))
+CHK_KERNEL_PROGS := $(patsubst %.c,$(BPFO)/%.o,$(wildcard bpf/tests/progs/kernel/*.c bpf/tests/progs/kterm/*.c))
 BPF_PROGS += $(CHK_PQUIC_PROGS) $(CHK_KERNEL_PROGS)
 
 $(O)/pdscheck.pc: mk/pkgconfig.in

@@ -217,6 +217,8 @@ void pds_prog_loc(const struct pds_chk_prog *prog, size_t slot, struct pds_loc *
 void *pds_calloc(size_t n, size_t size);
 char *pds_strdup(const char *s);
 char *pds_strndup(const char *s, size_t n);
+/* C-style escapes of s into buf (truncated to fit), for messages. */
+void pds_escape(const char *s, char *buf, size_t size);
 /* Reads a whole file, refusing ones larger than max (E_ELF_TOO_LARGE/E_MF_TOO_LARGE
  * is the caller's choice of code via too_large). */
 int pds_read_file(const char *path, size_t max, int too_large, void **buf, size_t *len,

@@ -114,12 +114,15 @@ static int resolve_string(struct pq_ctx *c, const struct pds_elf_rel *r, size_t 
 	if (!ref->name || !ref->string)
 		return PDS_CHK_E_NOMEM;
 	if (addend != 0) {
+		char shown[64];
+
 		ref->addend_ignored = 1;
+		pds_escape(str, shown, sizeof(shown));
 		pds_prog_loc(c->prog, slot, &loc, &src);
 		pds_diag_rule(c->sink, PDS_CHK_WARNING, "reloc/string-addend-ignored", &loc,
 			      "string constant at %s+%lld: PQUIC ignores the addend and loads "
-			      "\"%.40s\" from %s+%llu instead",
-			      s->name, (long long)addend, str, s->name,
+			      "\"%s\" from %s+%llu instead",
+			      s->name, (long long)addend, shown, s->name,
 			      (unsigned long long)sym->value);
 	}
 	return 0;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Allocation and file helpers shared by the stages. */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,4 +90,22 @@ out:
 	free(data);
 	close(fd);
 	return err;
+}
+
+void pds_escape(const char *s, char *buf, size_t size)
+{
+	size_t at = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p && at + 5 < size; p++) {
+		if (*p == '\n' || *p == '\t' || *p == '"' || *p == '\\') {
+			buf[at++] = '\\';
+			buf[at++] = *p == '\n' ? 'n' : *p == '\t' ? 't' : (char)*p;
+		} else if (*p < 0x20 || *p >= 0x7f) {
+			at += (size_t)snprintf(buf + at, size - at, "\\x%02x", *p);
+		} else {
+			buf[at++] = (char)*p;
+		}
+	}
+	if (size)
+		buf[at < size ? at : size - 1] = '\0';
 }

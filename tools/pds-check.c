@@ -12,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pds/analysis.h>
 #include <pds/check.h>
 #include <pds/manifest.h>
+#include <pds/spec.h>
 
 #include "tools/common.h"
 
@@ -37,6 +39,8 @@ struct options {
 	bool source;
 	bool quiet;
 	bool werror;
+	const char *cfg_path;
+	const char *spec_path;
 };
 
 struct run {
@@ -45,6 +49,8 @@ struct run {
 	struct diag_rec *diags; /* collected for --json */
 	size_t ndiags, capdiags;
 	unsigned errors, warnings;
+	struct pds_chk_spec *spec;
+	FILE *cfg_out;
 };
 
 static void usage(FILE *out)
@@ -59,6 +65,9 @@ static void usage(FILE *out)
 	      "  -d, --disasm        print each program's disassembly (helpers, strings,\n"
 	      "                      maps resolved; source lines interleaved when known)\n"
 	      "      --no-source     do not interleave source lines in --disasm\n"
+	      "  -c, --cfg=FILE      write each program's CFG as Graphviz DOT, loops and\n"
+	      "                      their bounds marked\n"
+	      "  -s, --spec=FILE     host facts (ranges, list bounds) the analyses may assume\n"
 	      "  -j, --json          print one JSON document on standard output\n"
 	      "  -q, --quiet         print errors only\n"
 	      "  -W, --werror        treat warnings as a violated property (exit 1)\n"
@@ -177,7 +186,69 @@ static void json_helpers(struct run *r, const struct pds_chk_prog *p)
 	pds_json_end_arr(&r->json);
 }
 
-static void json_prog(struct run *r, const struct pds_chk_prog *p)
+static void json_u64(struct pds_json *j, const char *key, uint64_t v)
+{
+	if (v == UINT64_MAX)
+		pds_json_null(j, key);
+	else
+		pds_json_uint(j, key, v);
+}
+
+static void json_loops(struct run *r, const struct pds_chk_term_report *t)
+{
+	pds_json_begin_arr(&r->json, "loops");
+	for (size_t i = 0; i < t->nloops; i++) {
+		const struct pds_chk_loop_report *l = &t->loops[i];
+
+		pds_json_begin_obj(&r->json, NULL);
+		pds_json_uint(&r->json, "header", l->header);
+		pds_json_uint(&r->json, "depth", l->depth);
+		pds_json_int(&r->json, "parent", l->parent);
+		pds_json_str(&r->json, "verdict", pds_chk_verdict_name(l->verdict));
+		json_u64(&r->json, "max_iterations", l->max_iter);
+		pds_json_str(&r->json, "iterations_formula", l->iter_formula);
+		pds_json_str(&r->json, "variable", l->ivar && l->ivar[0] ? l->ivar : NULL);
+		if (l->has_loc) {
+			pds_json_str(&r->json, "src_file", l->loc.file);
+			pds_json_uint(&r->json, "src_line", l->loc.line);
+		}
+		if (l->rule) {
+			pds_json_str(&r->json, "rule", l->rule);
+			pds_json_str(&r->json, "reason", l->reason);
+		}
+		pds_json_end_obj(&r->json);
+	}
+	pds_json_end_arr(&r->json);
+}
+
+static void json_termination(struct run *r, const struct pds_chk_term_report *t)
+{
+	pds_json_begin_obj(&r->json, "termination");
+	if (!t) {
+		pds_json_str(&r->json, "verdict", "unknown");
+		pds_json_str(&r->json, "reason", "the analysis could not run");
+		pds_json_end_obj(&r->json);
+		return;
+	}
+	pds_json_str(&r->json, "verdict", pds_chk_verdict_name(t->verdict));
+	json_u64(&r->json, "bound", t->bound);
+	pds_json_bool(&r->json, "bound_saturated",
+		      t->verdict <= PDS_VERDICT_PROVEN_ASSUMING && t->bound == UINT64_MAX);
+	pds_json_str(&r->json, "formula", t->formula);
+	pds_json_begin_arr(&r->json, "assumptions");
+	for (size_t i = 0; i < t->nassumptions; i++)
+		pds_json_str(&r->json, NULL, t->assumptions[i]);
+	pds_json_end_arr(&r->json);
+	if (t->rule) {
+		pds_json_str(&r->json, "rule", t->rule);
+		pds_json_str(&r->json, "reason", t->reason);
+	}
+	json_loops(r, t);
+	pds_json_end_obj(&r->json);
+}
+
+static void json_prog(struct run *r, const struct pds_chk_prog *p,
+		      const struct pds_chk_term_report *term)
 {
 	const uint32_t *starts;
 	const char *const *names;
@@ -197,23 +268,66 @@ static void json_prog(struct run *r, const struct pds_chk_prog *p)
 		pds_json_end_obj(&r->json);
 	}
 	pds_json_end_arr(&r->json);
-	pds_json_begin_obj(&r->json, "termination");
-	pds_json_str(&r->json, "verdict", "unknown");
-	pds_json_str(&r->json, "reason", "termination analysis not available in this version");
-	pds_json_end_obj(&r->json);
+	json_termination(r, term);
 	pds_json_begin_obj(&r->json, "side_effects");
 	pds_json_str(&r->json, "verdict", "unknown");
-	pds_json_str(&r->json, "reason", "side-effect analysis not available in this version");
+	pds_json_str(&r->json, "reason", "the side-effect analysis is not part of this version");
 	pds_json_end_obj(&r->json);
 	pds_json_end_obj(&r->json);
 }
 
-/* Verdict of one readable object: the analyses decide; none is available yet. */
-static int object_verdict(struct run *r, const struct pds_chk_obj *obj)
+static void print_termination(const struct pds_chk_prog *p, const struct pds_chk_term_report *t)
 {
-	if (r->opt.werror && r->warnings)
+	printf("%s: termination %s", pds_chk_prog_name(p), pds_chk_verdict_name(t->verdict));
+	if (t->verdict <= PDS_VERDICT_PROVEN_ASSUMING) {
+		if (t->bound == UINT64_MAX)
+			printf(", more than 2^64 instructions at worst");
+		else
+			printf(", at most %llu instructions", (unsigned long long)t->bound);
+		if (t->formula)
+			printf(" (%s)", t->formula);
+		for (size_t i = 0; i < t->nassumptions; i++)
+			printf("%s%s", i ? ", " : "; assuming ", t->assumptions[i]);
+	} else if (t->reason) {
+		printf(": %s", t->reason);
+	}
+	printf("\n");
+}
+
+/* Exit code of one program from its verdicts (side effects are not decided yet). */
+static int prog_exit(const struct pds_chk_term_report *t)
+{
+	if (!t)
+		return EXIT_UNKNOWN;
+	if (t->verdict == PDS_VERDICT_FAILS)
 		return EXIT_VIOLATED;
-	return pds_chk_obj_prog_count(obj) ? EXIT_UNKNOWN : EXIT_BAD_INPUT;
+	return EXIT_UNKNOWN;
+}
+
+static int worse(int a, int b);
+
+static int check_prog(struct run *r, const struct pds_chk_prog *p)
+{
+	struct pds_chk_term_opts topts = {.sz = sizeof(topts), .diag = {on_diag, r}};
+	struct pds_chk_term_report *term = NULL;
+	int rc;
+
+	topts.facts = pds_chk_spec_facts(r->spec);
+	if (pds_chk_termination(p, &topts, &term) != 0)
+		term = NULL;
+	rc = prog_exit(term);
+	if (r->opt.disasm) {
+		pds_chk_disasm(p, stdout, PDS_DISASM_BYTES | (r->opt.source ? PDS_DISASM_SOURCE : 0));
+		fputc('\n', stdout);
+	}
+	if (r->cfg_out)
+		pds_chk_cfg_dot(p, term, r->cfg_out);
+	if (r->opt.json)
+		json_prog(r, p, term);
+	else if (term && !r->opt.quiet)
+		print_termination(p, term);
+	pds_chk_term_report_free(term);
+	return rc;
 }
 
 static int check_object(struct run *r, const char *path, enum pds_chk_profile profile)
@@ -221,27 +335,21 @@ static int check_object(struct run *r, const char *path, enum pds_chk_profile pr
 	struct pds_chk_open_opts opts = {.sz = sizeof(opts), .profile = profile,
 					 .diag = {on_diag, r}};
 	struct pds_chk_obj *obj = NULL;
-	int rc;
+	unsigned warnings = r->warnings;
+	int rc = EXIT_HOLDS;
 
-	if (pds_chk_obj_open(path, &opts, &obj) != 0) {
-		rc = EXIT_BAD_INPUT;
-		goto json;
-	}
-	rc = object_verdict(r, obj);
-	if (r->opt.disasm)
-		for (size_t i = 0; i < pds_chk_obj_prog_count(obj); i++) {
-			pds_chk_disasm(pds_chk_obj_prog(obj, i), stdout,
-				       PDS_DISASM_BYTES | (r->opt.source ? PDS_DISASM_SOURCE : 0));
-			fputc('\n', stdout);
-		}
-json:
 	if (r->opt.json) {
 		pds_json_str(&r->json, "profile", pds_chk_profile_name(profile));
 		pds_json_begin_arr(&r->json, "programs");
-		for (size_t i = 0; obj && i < pds_chk_obj_prog_count(obj); i++)
-			json_prog(r, pds_chk_obj_prog(obj, i));
-		pds_json_end_arr(&r->json);
 	}
+	if (pds_chk_obj_open(path, &opts, &obj) != 0)
+		rc = EXIT_BAD_INPUT;
+	for (size_t i = 0; obj && i < pds_chk_obj_prog_count(obj); i++)
+		rc = worse(rc, check_prog(r, pds_chk_obj_prog(obj, i)));
+	if (r->opt.json)
+		pds_json_end_arr(&r->json);
+	if (r->opt.werror && r->warnings > warnings)
+		rc = worse(rc, EXIT_VIOLATED);
 	pds_chk_obj_free(obj);
 	return rc;
 }
@@ -335,13 +443,20 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{"json", no_argument, NULL, 'j'},	   {"quiet", no_argument, NULL, 'q'},
 		{"werror", no_argument, NULL, 'W'},	   {"no-source", no_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},	   {"version", no_argument, NULL, 'V'},
+		{"cfg", required_argument, NULL, 'c'},	   {"spec", required_argument, NULL, 's'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
 
 	o->source = true;
-	while ((c = getopt_long(argc, argv, "p:djqWhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:djqWhVc:s:", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'c':
+			o->cfg_path = optarg;
+			break;
+		case 's':
+			o->spec_path = optarg;
+			break;
 		case 'p':
 			if (pds_chk_profile_parse(optarg, &o->profile) != 0) {
 				fprintf(stderr, "pds-check: unknown profile '%s' (pquic, kernel)\n",
@@ -392,6 +507,24 @@ int main(int argc, char **argv)
 	rc = parse_args(argc, argv, &r.opt);
 	if (rc)
 		return rc;
+	if (r.opt.spec_path) {
+		struct pds_chk_diag_sink sink = {on_diag, &r};
+		bool json = r.opt.json;
+
+		r.opt.json = false; /* a bad spec is reported before any output */
+		rc = pds_chk_spec_parse(r.opt.spec_path, &sink, &r.spec);
+		r.opt.json = json;
+		if (rc)
+			return EXIT_BAD_INPUT;
+	}
+	if (r.opt.cfg_path) {
+		r.cfg_out = fopen(r.opt.cfg_path, "w");
+		if (!r.cfg_out) {
+			fprintf(stderr, "pds-check: cannot write %s\n", r.opt.cfg_path);
+			pds_chk_spec_free(r.spec);
+			return EXIT_BAD_INPUT;
+		}
+	}
 	if (r.opt.json) {
 		pds_json_init(&r.json, stdout);
 		pds_json_begin_obj(&r.json, NULL);
@@ -410,5 +543,10 @@ int main(int argc, char **argv)
 		pds_json_end_obj(&r.json);
 	}
 	free(r.diags);
+	pds_chk_spec_free(r.spec);
+	if (r.cfg_out && fclose(r.cfg_out) != 0) {
+		fprintf(stderr, "pds-check: error writing %s\n", r.opt.cfg_path);
+		worst = EXIT_BAD_INPUT;
+	}
 	return worst;
 }

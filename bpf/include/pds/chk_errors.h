@@ -136,7 +136,15 @@
 	X(E_DWARF_RELOC, 171, "dwarf/bad-relocation",                                              \
 	  "relocation in .debug_line of the wrong type or target")                                 \
 	X(E_DWARF_ADDRESS, 172, "dwarf/bad-address",                                               \
-	  "line row outside its code section or not on an instruction")
+	  "line row outside its code section or not on an instruction")                           \
+	/* specs: 180..199 */                                                                      \
+	X(E_SPEC_SYNTAX, 180, "spec/syntax", "line does not follow the spec grammar")            \
+	X(E_SPEC_KEY, 181, "spec/unknown-key", "unknown access key")                              \
+	X(E_SPEC_NUMBER, 182, "spec/bad-number", "malformed or out-of-range number")              \
+	X(E_SPEC_DUPLICATE, 183, "spec/duplicate", "the same fact or protoop is declared twice")  \
+	X(E_SPEC_TOO_LARGE, 184, "spec/too-large", "spec file or line over the limit")            \
+	X(E_SPEC_HELPER, 185, "spec/unknown-helper", "unknown helper name")                       \
+	X(E_SPEC_BYTES, 186, "spec/bad-bytes", "NUL or control character in the spec")
 
 enum pds_chk_err {
 #define PDS_CHK_ERR_ENUM(name, value, rule, desc) PDS_CHK_##name = value,

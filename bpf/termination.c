@@ -1,0 +1,643 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Termination verdicts and worst-case cost.
+ *
+ * Each loop is bounded from its exits (loops.c).  The cost of one entry into a
+ * loop is (iterations + 1) times the longest path around it, where inner loops
+ * count as single nodes of their own cost; a function's cost is its longest path
+ * from entry to exit in that collapsed, acyclic graph, each call adding the
+ * callee's cost.  Numbers saturate; the same sums over named quantities give the
+ * formula.  A program is `proven` when every reachable loop is, `proven under
+ * assumptions` when some loop relies on a declared host fact, `fails` when a loop
+ * certainly never exits, `unknown` otherwise (irreducible flow and recursion
+ * included).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf/analysis_int.h"
+
+struct cost {
+	uint64_t n;
+	bool sym;
+	struct pds_poly p; /* meaningful when sym */
+};
+
+struct tctx {
+	const struct pds_chk_prog *prog;
+	struct pds_cfg cfg;
+	struct pds_absint ai;
+	struct pds_quantities quants;
+	struct pds_loop_bound *bounds; /* per loop */
+	struct cost *loop_cost;	       /* per loop, one entry */
+	struct cost *func_cost;	       /* per function */
+	bool *func_done;
+	struct cost *dist;	       /* per block, scratch */
+	bool *dist_set;
+	const struct pds_chk_term_opts *opts;
+	struct pds_chk_term_report *rep;
+};
+
+PDS_API const char *pds_chk_verdict_name(enum pds_chk_verdict v)
+{
+	static const char *const names[] = {"proven", "proven-assuming", "unknown", "fails"};
+
+	return (unsigned)v < 4 ? names[v] : "unknown";
+}
+
+/* ------------------------------------------------------------------ costs */
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
+static uint64_t sat_mul(uint64_t a, uint64_t b)
+{
+	uint64_t r;
+
+	return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
+static int materialize(struct cost *c)
+{
+	if (c->sym)
+		return 0;
+	pds_poly_init(&c->p);
+	c->sym = true;
+	return pds_poly_const(&c->p, c->n);
+}
+
+static void cost_free(struct cost *c)
+{
+	if (c->sym)
+		pds_poly_free(&c->p);
+	c->sym = false;
+	c->n = 0;
+}
+
+static int cost_copy(struct cost *dst, const struct cost *src)
+{
+	cost_free(dst);
+	dst->n = src->n;
+	if (!src->sym)
+		return 0;
+	dst->sym = true;
+	pds_poly_init(&dst->p);
+	return pds_poly_copy(&dst->p, &src->p);
+}
+
+/* a = max(a, b) */
+static int cost_max(struct cost *a, const struct cost *b)
+{
+	struct cost tmp = {0};
+	int err = 0;
+
+	if (a->sym || b->sym) {
+		err = materialize(a);
+		tmp.n = b->n;
+		if (!err)
+			err = b->sym ? cost_copy(&tmp, b) : materialize(&tmp);
+		if (!err)
+			err = pds_poly_max(&a->p, &tmp.p);
+		cost_free(&tmp);
+	}
+	a->n = a->n > b->n ? a->n : b->n;
+	return err;
+}
+
+/* a += b */
+static int cost_add(struct cost *a, const struct cost *b)
+{
+	struct cost tmp = {0};
+	int err = 0;
+
+	if (a->sym || b->sym) {
+		err = materialize(a);
+		tmp.n = b->n;
+		if (!err)
+			err = b->sym ? cost_copy(&tmp, b) : materialize(&tmp);
+		if (!err)
+			err = pds_poly_add(&a->p, &tmp.p);
+		cost_free(&tmp);
+	}
+	a->n = sat_add(a->n, b->n);
+	return err;
+}
+
+static int cost_add_n(struct cost *a, uint64_t n)
+{
+	struct cost b = {.n = n};
+
+	return cost_add(a, &b);
+}
+
+/* ------------------------------------------------------------------ regions */
+
+static uint64_t block_insns(const struct tctx *t, const struct pds_block *b)
+{
+	uint64_t n = 0;
+
+	for (uint32_t i = b->first; i <= b->last; i++) {
+		n++;
+		if (pds_insn_is_lddw(&t->prog->insns[i]))
+			i++;
+	}
+	return n;
+}
+
+static int block_cost(struct tctx *t, uint32_t b, struct cost *out)
+{
+	const struct pds_block *blk = &t->cfg.blocks[b];
+	int err = 0;
+
+	cost_free(out);
+	out->n = block_insns(t, blk);
+	for (uint32_t i = blk->first; !err && i <= blk->last; i++) {
+		const struct pds_insn_ref *r = &t->prog->refs[i];
+
+		if (r->kind == PDS_REF_SUBPROG)
+			err = cost_add(out, &t->func_cost[pds_cfg_func_of_slot(&t->cfg, r->target)]);
+	}
+	return err;
+}
+
+/* The child of region (a loop index, or -1 for the function) that holds block b, or -1. */
+static int child_of(const struct tctx *t, int region, uint32_t b)
+{
+	int l = t->cfg.blocks[b].loop;
+
+	while (l >= 0 && t->cfg.loops[l].parent != region)
+		l = t->cfg.loops[l].parent;
+	return l;
+}
+
+static int relax(struct tctx *t, uint32_t to, const struct cost *c)
+{
+	if (!t->dist_set[to]) {
+		t->dist_set[to] = true;
+		t->dist[to].sym = false;
+		return cost_copy(&t->dist[to], c);
+	}
+	return cost_max(&t->dist[to], c);
+}
+
+struct region {
+	int loop;	   /* -1: the whole function */
+	uint32_t entry;
+	const uint32_t *blocks; /* in reverse postorder */
+	uint32_t n;
+};
+
+static bool in_region(const struct tctx *t, const struct region *r, uint32_t b)
+{
+	if (r->loop < 0)
+		return t->cfg.blocks[b].func == t->cfg.blocks[r->entry].func;
+	return pds_loop_contains(&t->cfg, r->loop, b);
+}
+
+/* Edges out of a node: terminal ones (back to the loop's head, leaving the loop,
+ * or the function's exits) go to *res, the others relax their target. */
+static int propagate(struct tctx *t, const struct region *r, uint32_t b, int child,
+		     const struct cost *out, struct cost *res, bool *any)
+{
+	const struct pds_block *blk = &t->cfg.blocks[b];
+	int err = 0;
+
+	if (blk->nsucc == 0) {
+		*any = true;
+		return cost_max(res, out);
+	}
+	for (int s = 0; !err && s < blk->nsucc; s++) {
+		uint32_t to = blk->succ[s];
+
+		if (child >= 0 && pds_loop_contains(&t->cfg, child, to))
+			continue; /* stays inside the child loop */
+		if (!in_region(t, r, to) || (r->loop >= 0 && to == r->entry)) {
+			*any = true;
+			err = cost_max(res, out);
+		} else {
+			err = relax(t, to, out);
+		}
+	}
+	return err;
+}
+
+static int region_cost(struct tctx *t, const struct region *r, struct cost *res)
+{
+	struct cost out = {0};
+	bool any = false;
+	int err = 0;
+
+	for (uint32_t i = 0; i < r->n; i++) {
+		t->dist_set[r->blocks[i]] = false;
+		cost_free(&t->dist[r->blocks[i]]);
+	}
+	t->dist_set[r->entry] = true;
+	for (uint32_t i = 0; !err && i < r->n; i++) {
+		uint32_t b = r->blocks[i];
+		int child = child_of(t, r->loop, b);
+
+		if (!t->dist_set[b] || (child >= 0 && t->cfg.loops[child].header != b))
+			continue;
+		err = cost_copy(&out, &t->dist[b]);
+		if (!err && child >= 0) {
+			const struct pds_loop *cl = &t->cfg.loops[child];
+
+			err = cost_add(&out, &t->loop_cost[child]);
+			for (uint32_t k = 0; !err && k < cl->nblocks; k++)
+				err = propagate(t, r, cl->blocks[k], child, &out, res, &any);
+			continue;
+		}
+		if (!err) {
+			struct cost bc = {0};
+
+			err = block_cost(t, b, &bc);
+			if (!err)
+				err = cost_add(&out, &bc);
+			cost_free(&bc);
+		}
+		if (!err)
+			err = propagate(t, r, b, -1, &out, res, &any);
+	}
+	cost_free(&out);
+	return err;
+}
+
+static int rpo_cmp(const void *a, const void *b, void *ctx)
+{
+	const struct pds_cfg *cfg = ctx;
+	uint32_t x = cfg->blocks[*(const uint32_t *)a].rpo, y = cfg->blocks[*(const uint32_t *)b].rpo;
+
+	return x < y ? -1 : x > y;
+}
+
+static int loop_cost(struct tctx *t, uint32_t li)
+{
+	const struct pds_loop *l = &t->cfg.loops[li];
+	const struct pds_loop_bound *bd = &t->bounds[li];
+	uint32_t *blocks = pds_calloc(l->nblocks, sizeof(*blocks));
+	struct region r = {.loop = (int)li, .entry = l->header, .blocks = blocks, .n = l->nblocks};
+	struct cost per = {0}, iters = {0}, *c = &t->loop_cost[li];
+	int err;
+
+	if (!blocks)
+		return PDS_CHK_E_NOMEM;
+	memcpy(blocks, l->blocks, l->nblocks * sizeof(*blocks));
+	qsort_r(blocks, l->nblocks, sizeof(*blocks), rpo_cmp, &t->cfg);
+	err = region_cost(t, &r, &per);
+	free(blocks);
+	if (err)
+		return err;
+	/* (iterations + 1) passes at most */
+	iters.n = sat_add(bd->iters, 1);
+	if (!pds_poly_is_const(&bd->poly)) {
+		iters.sym = true;
+		pds_poly_init(&iters.p);
+		err = pds_poly_copy(&iters.p, &bd->poly);
+		if (!err)
+			err = cost_add_n(&iters, 1);
+		iters.n = sat_add(bd->iters, 1);
+	}
+	cost_free(c);
+	c->n = sat_mul(iters.n, per.n);
+	if (!err && (iters.sym || per.sym)) {
+		err = materialize(&iters);
+		if (!err)
+			err = materialize(&per);
+		if (!err) {
+			c->sym = true;
+			pds_poly_init(&c->p);
+			err = pds_poly_mul(&c->p, &iters.p, &per.p);
+		}
+	}
+	cost_free(&iters);
+	cost_free(&per);
+	return err;
+}
+
+static int func_cost(struct tctx *t, uint32_t f)
+{
+	const struct pds_func *fn = &t->cfg.funcs[f];
+	struct region r = {.loop = -1, .entry = fn->entry, .blocks = fn->order, .n = fn->norder};
+	int err = 0;
+
+	if (t->func_done[f])
+		return 0;
+	t->func_done[f] = true;
+	for (uint32_t k = 0; !err && k < fn->ncallees; k++)
+		err = func_cost(t, fn->callees[k]);
+	/* loops of this function, innermost first */
+	for (uint32_t d = 64; !err && d > 0; d--)
+		for (uint32_t li = 0; !err && li < t->cfg.nloops; li++)
+			if (t->cfg.loops[li].func == f && t->cfg.loops[li].depth == d)
+				err = loop_cost(t, li);
+	if (!err)
+		err = region_cost(t, &r, &t->func_cost[f]);
+	return err;
+}
+
+/* ------------------------------------------------------------------ reporting */
+
+static bool slot_loc(const struct pds_chk_prog *p, int64_t slot, struct pds_srcloc *loc)
+{
+	return slot >= 0 && pds_chk_prog_srcloc(p, (size_t)slot, loc) == 0;
+}
+
+static void loop_loc(struct tctx *t, uint32_t li, struct pds_chk_loop_report *lr)
+{
+	const struct pds_block *h = &t->cfg.blocks[t->cfg.loops[li].header];
+
+	lr->has_loc = slot_loc(t->prog, t->bounds[li].exit_slot, &lr->loc);
+	for (uint32_t i = h->first; !lr->has_loc && i <= h->last; i++)
+		lr->has_loc = slot_loc(t->prog, i, &lr->loc);
+}
+
+static int add_assumption(struct pds_chk_term_report *r, const char *a)
+{
+	char **v;
+
+	for (size_t i = 0; i < r->nassumptions; i++)
+		if (!strcmp(r->assumptions[i], a))
+			return 0;
+	v = realloc(r->assumptions, (r->nassumptions + 1) * sizeof(*v));
+	if (!v)
+		return PDS_CHK_E_NOMEM;
+	r->assumptions = v;
+	v[r->nassumptions] = pds_strdup(a);
+	return v[r->nassumptions++] ? 0 : PDS_CHK_E_NOMEM;
+}
+
+static void diag_loop(struct tctx *t, uint32_t li, const struct pds_chk_loop_report *lr)
+{
+	const struct pds_block *h = &t->cfg.blocks[t->cfg.loops[li].header];
+	int64_t slot = t->bounds[li].exit_slot >= 0 ? (int64_t)t->bounds[li].exit_slot : (int64_t)h->first;
+	struct pds_loc loc;
+	struct pds_srcloc src;
+	bool fails = lr->verdict == PDS_VERDICT_FAILS;
+
+	if (!t->opts || !t->opts->diag.fn)
+		return;
+	pds_prog_loc(t->prog, (size_t)slot, &loc, &src);
+	if (lr->has_loc) {
+		src = lr->loc;
+		loc.src = &src;
+	}
+	pds_diag_rule(&t->opts->diag, fails ? PDS_CHK_ERROR : PDS_CHK_WARNING, lr->rule, &loc,
+		      "loop at insn %u%s%s%s %s: %s", h->first, lr->ivar && lr->ivar[0] ? " (" : "",
+		      lr->ivar && lr->ivar[0] ? lr->ivar : "", lr->ivar && lr->ivar[0] ? ")" : "",
+		      fails ? "never terminates" : "has no proven bound", lr->reason);
+}
+
+static int report_loop(struct tctx *t, uint32_t li, struct pds_chk_loop_report *lr)
+{
+	const struct pds_loop *l = &t->cfg.loops[li];
+	struct pds_loop_bound *b = &t->bounds[li];
+
+	lr->header = t->cfg.blocks[l->header].first;
+	lr->depth = l->depth;
+	lr->parent = l->parent;
+	lr->verdict = b->verdict;
+	lr->max_iter = b->verdict <= PDS_VERDICT_PROVEN_ASSUMING ? b->iters : UINT64_MAX;
+	lr->exit_slot = b->exit_slot >= 0 ? (uint32_t)b->exit_slot : lr->header;
+	lr->ivar = pds_strdup(b->ivar);
+	if (!lr->ivar)
+		return PDS_CHK_E_NOMEM;
+	if (b->verdict <= PDS_VERDICT_PROVEN_ASSUMING && !pds_poly_is_const(&b->poly)) {
+		lr->iter_formula = pds_poly_format(&b->poly, &t->quants);
+		if (!lr->iter_formula)
+			return PDS_CHK_E_NOMEM;
+	}
+	if (b->verdict >= PDS_VERDICT_UNKNOWN) {
+		lr->rule = b->rule;
+		lr->reason = pds_strdup(b->reason);
+		if (!lr->reason)
+			return PDS_CHK_E_NOMEM;
+	}
+	loop_loc(t, li, lr);
+	if (b->assumption)
+		return add_assumption(t->rep, b->assumption);
+	return 0;
+}
+
+static void set_reason(struct pds_chk_term_report *r, enum pds_chk_verdict v, const char *rule,
+		       const char *reason)
+{
+	if (v < r->verdict || (r->reason && v == r->verdict))
+		return;
+	r->verdict = v;
+	r->rule = rule;
+	free(r->reason);
+	r->reason = reason ? pds_strdup(reason) : NULL;
+}
+
+/* An irreducible cycle gets a loop report of its own, at its entry. */
+static int report_irreducible(struct tctx *t, uint32_t block, const char *msg)
+{
+	struct pds_chk_term_report *r = t->rep;
+	struct pds_chk_loop_report *v = realloc(r->loops, (r->nloops + 1) * sizeof(*v)), *lr;
+	uint32_t slot = t->cfg.blocks[block].first;
+
+	if (!v)
+		return PDS_CHK_E_NOMEM;
+	r->loops = v;
+	lr = &v[r->nloops++];
+	memset(lr, 0, sizeof(*lr));
+	lr->header = slot;
+	lr->depth = 1;
+	lr->parent = -1;
+	lr->verdict = PDS_VERDICT_UNKNOWN;
+	lr->max_iter = UINT64_MAX;
+	lr->exit_slot = slot;
+	lr->rule = "termination/irreducible";
+	lr->reason = pds_strdup(msg);
+	lr->ivar = pds_strdup("");
+	lr->has_loc = pds_chk_prog_srcloc(t->prog, slot, &lr->loc) == 0;
+	return lr->reason && lr->ivar ? 0 : PDS_CHK_E_NOMEM;
+}
+
+static int whole_program(struct tctx *t)
+{
+	struct pds_chk_term_report *r = t->rep;
+	struct pds_loc loc;
+	struct pds_srcloc src;
+	char msg[256];
+
+	for (uint32_t f = 0; f < t->cfg.nfuncs; f++) {
+		if (!t->cfg.funcs[f].irreducible)
+			continue;
+		r->irreducible = 1;
+		snprintf(msg, sizeof(msg),
+			 "irreducible control flow: a cycle is entered at insn %u without passing "
+			 "its head",
+			 t->cfg.blocks[t->cfg.funcs[f].irreducible_block].first);
+		set_reason(r, PDS_VERDICT_UNKNOWN, "termination/irreducible", msg);
+		if (report_irreducible(t, t->cfg.funcs[f].irreducible_block, msg))
+			return PDS_CHK_E_NOMEM;
+		pds_prog_loc(t->prog, t->cfg.blocks[t->cfg.funcs[f].irreducible_block].first, &loc,
+			     &src);
+		if (t->opts && t->opts->diag.fn)
+			pds_diag_rule(&t->opts->diag, PDS_CHK_WARNING, "termination/irreducible",
+				      &loc, "%s", msg);
+	}
+	if (t->cfg.recursive) {
+		snprintf(msg, sizeof(msg), "subprogram '%s' is recursive",
+			 t->prog->sub_names[t->cfg.recursive_func]);
+		set_reason(r, PDS_VERDICT_UNKNOWN, "termination/recursion", msg);
+		pds_prog_loc(t->prog, t->cfg.funcs[t->cfg.recursive_func].start, &loc, &src);
+		if (t->opts && t->opts->diag.fn)
+			pds_diag_rule(&t->opts->diag, PDS_CHK_ERROR, "termination/recursion", &loc,
+				      "%s", msg);
+	}
+	return 0;
+}
+
+static int analyse(struct tctx *t)
+{
+	struct pds_chk_term_report *r = t->rep;
+	int err = 0;
+
+	t->ai.cfg = &t->cfg;
+	t->ai.facts = t->opts ? t->opts->facts : NULL;
+	t->ai.quants = &t->quants;
+	err = pds_absint_run(&t->ai);
+	if (err)
+		return err;
+	t->bounds = pds_calloc(t->cfg.nloops, sizeof(*t->bounds));
+	if (!t->bounds)
+		return PDS_CHK_E_NOMEM;
+	if (t->cfg.nloops) {
+		struct pds_chk_loop_report *v =
+			realloc(r->loops, (r->nloops + t->cfg.nloops) * sizeof(*v));
+
+		if (!v)
+			return PDS_CHK_E_NOMEM;
+		memset(v + r->nloops, 0, t->cfg.nloops * sizeof(*v));
+		r->loops = v;
+	}
+	for (uint32_t li = 0; !err && li < t->cfg.nloops; li++) {
+		const struct pds_loop *l = &t->cfg.loops[li];
+
+		if (!t->ai.in[l->header].reachable) { /* dead code: never runs */
+			memset(&t->bounds[li], 0, sizeof(t->bounds[li]));
+			t->bounds[li].exit_slot = -1;
+			pds_poly_init(&t->bounds[li].poly);
+			continue;
+		}
+		err = pds_loop_bound(&t->ai, li, &t->bounds[li]);
+	}
+	for (uint32_t li = 0; !err && li < t->cfg.nloops; li++) {
+		struct pds_chk_loop_report *lr = &r->loops[r->nloops++];
+
+		err = report_loop(t, li, lr);
+		if (!err && lr->verdict >= PDS_VERDICT_UNKNOWN) {
+			diag_loop(t, li, lr);
+			set_reason(r, lr->verdict, lr->rule, lr->reason);
+		} else if (!err && lr->verdict == PDS_VERDICT_PROVEN_ASSUMING &&
+			   r->verdict == PDS_VERDICT_PROVEN) {
+			r->verdict = PDS_VERDICT_PROVEN_ASSUMING;
+		}
+	}
+	return err;
+}
+
+static int compute_bound(struct tctx *t)
+{
+	struct pds_chk_term_report *r = t->rep;
+	int err;
+
+	t->loop_cost = pds_calloc(t->cfg.nloops, sizeof(*t->loop_cost));
+	t->func_cost = pds_calloc(t->cfg.nfuncs, sizeof(*t->func_cost));
+	t->func_done = pds_calloc(t->cfg.nfuncs, sizeof(*t->func_done));
+	t->dist = pds_calloc(t->cfg.nblocks, sizeof(*t->dist));
+	t->dist_set = pds_calloc(t->cfg.nblocks, sizeof(*t->dist_set));
+	if (!t->loop_cost || !t->func_cost || !t->func_done || !t->dist || !t->dist_set)
+		return PDS_CHK_E_NOMEM;
+	err = func_cost(t, 0);
+	if (err)
+		return err;
+	r->bound = t->func_cost[0].n;
+	if (t->func_cost[0].sym && !pds_poly_is_const(&t->func_cost[0].p)) {
+		r->formula = pds_poly_format(&t->func_cost[0].p, &t->quants);
+		if (!r->formula)
+			return PDS_CHK_E_NOMEM;
+	}
+	return 0;
+}
+
+static void tctx_free(struct tctx *t)
+{
+	for (uint32_t i = 0; t->bounds && i < t->cfg.nloops; i++)
+		pds_loop_bound_free(&t->bounds[i]);
+	for (uint32_t i = 0; t->loop_cost && i < t->cfg.nloops; i++)
+		cost_free(&t->loop_cost[i]);
+	for (uint32_t i = 0; t->func_cost && i < t->cfg.nfuncs; i++)
+		cost_free(&t->func_cost[i]);
+	for (uint32_t i = 0; t->dist && i < t->cfg.nblocks; i++)
+		cost_free(&t->dist[i]);
+	free(t->bounds);
+	free(t->loop_cost);
+	free(t->func_cost);
+	free(t->func_done);
+	free(t->dist);
+	free(t->dist_set);
+	pds_absint_free(&t->ai);
+	pds_quantities_free(&t->quants);
+	pds_cfg_free(&t->cfg);
+}
+
+PDS_API int pds_chk_termination(const struct pds_chk_prog *prog,
+				const struct pds_chk_term_opts *opts,
+				struct pds_chk_term_report **out)
+{
+	struct tctx t = {.prog = prog, .opts = opts};
+	int err;
+
+	if (!prog || !out || (opts && opts->sz < sizeof(*opts)))
+		return PDS_CHK_E_INVAL;
+	*out = NULL;
+	t.rep = pds_calloc(1, sizeof(*t.rep));
+	if (!t.rep)
+		return PDS_CHK_E_NOMEM;
+	t.rep->bound = UINT64_MAX;
+	err = pds_cfg_build(prog, &t.cfg);
+	if (!err)
+		err = whole_program(&t);
+	if (!err)
+		err = analyse(&t);
+	if (!err && t.rep->verdict <= PDS_VERDICT_PROVEN_ASSUMING)
+		err = compute_bound(&t);
+	if (!err && t.rep->verdict > PDS_VERDICT_PROVEN_ASSUMING)
+		t.rep->bound = UINT64_MAX;
+	for (uint32_t i = 0; !err && i < t.quants.n; i++)
+		if (t.quants.v[i].assumption && t.rep->verdict <= PDS_VERDICT_PROVEN_ASSUMING &&
+		    t.rep->formula && strstr(t.rep->formula, t.quants.v[i].name))
+			err = add_assumption(t.rep, t.quants.v[i].assumption);
+	if (!err && t.rep->nassumptions && t.rep->verdict == PDS_VERDICT_PROVEN)
+		t.rep->verdict = PDS_VERDICT_PROVEN_ASSUMING;
+	tctx_free(&t);
+	if (err) {
+		pds_chk_term_report_free(t.rep);
+		return err;
+	}
+	*out = t.rep;
+	return 0;
+}
+
+PDS_API void pds_chk_term_report_free(struct pds_chk_term_report *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nloops; i++) {
+		free(r->loops[i].iter_formula);
+		free(r->loops[i].ivar);
+		free(r->loops[i].reason);
+	}
+	free(r->loops);
+	for (size_t i = 0; i < r->nassumptions; i++)
+		free(r->assumptions[i]);
+	free(r->assumptions);
+	free(r->formula);
+	free(r->reason);
+	free(r);
+}
