@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The counting exit is on one path only: when the getter keeps answering an
+ * odd value the counter never moves and the loop never ends.  Termination
+ * depends on what the host answers: unknown.
+ */
+// PDS-EXPECT: verdict=unknown
+// PDS-EXPECT: loop-line=17
+// PDS-RUN: get_cnx=1
+#include "../pquic/pquic.h"
+
+protoop_arg_t exit_one_path(picoquic_cnx_t *cnx)
+{
+	uint64_t i = 0, acc = 0;
+
+#pragma nounroll
+	while (i < 30) {
+		uint64_t v = get_cnx(cnx, AK_CNX_INPUT, 0);
+
+		if (v & 1)
+			continue;
+		acc += v;
+		i++;
+	}
+	return acc;
+}

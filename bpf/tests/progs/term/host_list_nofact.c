@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The same host list walk with no fact: nothing says the list ends.
+ */
+// PDS-EXPECT: verdict=unknown
+// PDS-EXPECT: loop-line=16
+// PDS-EXPECT: rule=termination/host-list-walk
+#include "../pquic/pquic.h"
+
+protoop_arg_t host_list_nofact(picoquic_cnx_t *cnx)
+{
+	picoquic_packet_t *p = (picoquic_packet_t *)PQUIC_INPUT(cnx, 0);
+	uint64_t bytes = 0;
+
+#pragma nounroll
+	while (p) {
+		bytes += get_pkt(p, AK_PKT_LENGTH);
+		p = (picoquic_packet_t *)get_pkt(p, AK_PKT_NEXT_PACKET);
+	}
+	return bytes;
+}
