@@ -12,7 +12,7 @@
  *   1. the new root is computed and the checkpoint body signed (nothing on disk yet);
  *   2. .pending records the batch's old and new sizes (temp file, fsync, rename, fsync dir);
  *   3. the batch's full tiles and bundles and the new partial ones are written
- *      (temp file, rename) and synced (fsync each, or syncfs for large batches);
+ *      (temp file, rename) and synced (fdatasync each, then each folder once);
  *   4. the checkpoint is replaced atomically (temp file, fsync, rename, fsync dir);
  *   5. .pending is removed.
  * The checkpoint is the commit: an entry is acknowledged once step 4 is done.
@@ -51,8 +51,8 @@
 #define CACHE_SLOTS 16
 #define CHECKPOINT_MAX 65536
 #define BUNDLE_MAX ((size_t)PDS_TLOG_TILE_WIDTH * (2 + PDS_TLOG_MAX_ENTRY))
-/* Above this many files per batch one syncfs() is cheaper than an fsync each. */
-#define FSYNC_EACH_MAX 16
+/* Files written before their group is synced. */
+#define SYNC_GROUP 64
 
 /* The rightmost tile of one level, kept in memory to extend it. */
 struct frontier {
@@ -150,10 +150,12 @@ static int write_all(int fd, const void *data, size_t len)
 }
 
 /*
- * Replace rel with data: a temporary file in the log folder, optionally fsynced,
- * renamed over rel. Readers see the old file or the new one, never a part.
+ * Replace rel with data: a temporary file in the log folder, renamed over rel, so
+ * that readers see the old file or the new one, never a part. With keep NULL the
+ * data is synced before the rename; otherwise *keep receives the open file for the
+ * caller to sync.
  */
-static int put_file(struct pds_tlog *log, const char *rel, const void *data, size_t len, int sync)
+static int put_file(struct pds_tlog *log, const char *rel, const void *data, size_t len, int *keep)
 {
 	char tmp[64];
 	int fd, err;
@@ -166,14 +168,18 @@ static int put_file(struct pds_tlog *log, const char *rel, const void *data, siz
 	if (fd < 0)
 		return sys_err(errno);
 	err = write_all(fd, data, len);
-	if (!err && sync && fsync(fd) != 0)
-		err = sys_err(errno);
-	if (close(fd) != 0 && !err)
+	if (!err && !keep && fdatasync(fd) != 0)
 		err = sys_err(errno);
 	if (!err && renameat(log->dirfd, tmp, log->dirfd, rel) != 0)
 		err = sys_err(errno);
 	if (err)
 		unlinkat(log->dirfd, tmp, 0);
+	if (!err && keep) {
+		*keep = fd;
+		return 0;
+	}
+	if (close(fd) != 0 && !err)
+		err = sys_err(errno);
 	return err;
 }
 
@@ -380,7 +386,7 @@ static int sign_body(struct pds_tlog *log, uint64_t size, const struct pds_tlog_
 
 static int put_checkpoint(struct pds_tlog *log, const char *note, size_t len)
 {
-	int err = put_file(log, "checkpoint", note, len, 1);
+	int err = put_file(log, "checkpoint", note, len, NULL);
 
 	return err ? err : sync_parent(log, "checkpoint");
 }
@@ -393,7 +399,7 @@ static int put_pending(struct pds_tlog *log, uint64_t old, uint64_t new)
 {
 	char buf[96];
 	int n = snprintf(buf, sizeof(buf), PENDING_MAGIC "%" PRIu64 "\n%" PRIu64 "\n", old, new);
-	int err = put_file(log, ".pending", buf, (size_t)n, 1);
+	int err = put_file(log, ".pending", buf, (size_t)n, NULL);
 
 	return err ? err : sync_parent(log, ".pending");
 }
@@ -903,25 +909,68 @@ static int queue_partials(struct pds_tlog *log)
 	return 0;
 }
 
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* fsync each folder that received a file of the batch, once. */
+static int sync_dirs(struct pds_tlog *log)
+{
+	char(*dirs)[PDS_TLOG_PATH_MAX] = malloc(log->nw * sizeof(*dirs));
+	int err = 0;
+
+	if (!dirs)
+		return PDS_ATT_E_NOMEM;
+	for (size_t i = 0; !err && i < log->nw; i++) {
+		err = tile_path(&log->w[i].t, dirs[i]);
+		if (!err)
+			*strrchr(dirs[i], '/') = '\0';
+	}
+	if (!err)
+		qsort(dirs, log->nw, sizeof(*dirs), cmp_path);
+	for (size_t i = 0; !err && i < log->nw; i++) {
+		char file[PDS_TLOG_PATH_MAX + 2];
+
+		if (i > 0 && strcmp(dirs[i], dirs[i - 1]) == 0)
+			continue;
+		/* sync_parent() wants a path below the folder: give it a name inside. */
+		snprintf(file, sizeof(file), "%s/x", dirs[i]);
+		err = sync_parent(log, file);
+	}
+	free(dirs);
+	return err;
+}
+
+/*
+ * Write the batch's files, then sync them. Their order on disk does not matter:
+ * until the checkpoint names them, recovery discards them. Writing a group of
+ * files before syncing any lets one journal commit cover all their names.
+ */
 static int write_batch(struct pds_tlog *log)
 {
 	char path[PDS_TLOG_PATH_MAX];
-	int each = log->nw <= FSYNC_EACH_MAX, err = 0;
+	int fds[SYNC_GROUP], err = 0;
 
-	for (size_t i = 0; !err && i < log->nw; i++) {
-		err = tile_path(&log->w[i].t, path);
-		if (!err)
-			err = put_file(log, path, log->w[i].data, log->w[i].len, each);
+	for (size_t i = 0; !err && i < log->nw; i += SYNC_GROUP) {
+		size_t n = 0;
+
+		for (; !err && n < SYNC_GROUP && i + n < log->nw; n++) {
+			const struct tlog_write *w = &log->w[i + n];
+
+			err = tile_path(&w->t, path);
+			if (!err)
+				err = put_file(log, path, w->data, w->len, &fds[n]);
+			if (err)
+				break;
+		}
+		for (size_t k = 0; k < n; k++) {
+			if (!err && fdatasync(fds[k]) != 0)
+				err = sys_err(errno);
+			close(fds[k]);
+		}
 	}
-	/* Entries and tiles are durable, names included, before the checkpoint names them. */
-	if (!err && !each && syncfs(log->dirfd) != 0)
-		err = sys_err(errno);
-	for (size_t i = 0; !err && each && i < log->nw; i++) {
-		err = tile_path(&log->w[i].t, path);
-		if (!err)
-			err = sync_parent(log, path);
-	}
-	return err;
+	return err ? err : sync_dirs(log);
 }
 
 int pds_tlog_checkpoint(struct pds_tlog *log)
