@@ -430,37 +430,36 @@ static int parse_pending(const char *s, uint64_t *old, uint64_t *new)
 	return 0;
 }
 
+/* Remove one file of an interrupted batch, durably. */
+static int discard_file(struct pds_tlog *log, const struct pds_tlog_tile *t)
+{
+	char path[PDS_TLOG_PATH_MAX];
+	int err = tile_path(t, path);
+
+	if (err)
+		return err;
+	if (unlinkat(log->dirfd, path, 0) != 0)
+		return errno == ENOENT ? 0 : sys_err(errno);
+	return sync_parent(log, path);
+}
+
 /* Remove what a batch from old to new may have written at one level. */
 static int discard_level(struct pds_tlog *log, int level, uint64_t old, uint64_t new)
 {
 	int shift = level == PDS_TLOG_ENTRIES_LEVEL ? 0 : PDS_TLOG_TILE_HEIGHT * level;
 	uint64_t c_old = old >> shift, c_new = new >> shift;
-	struct pds_tlog_tile t = {.level = level};
-	char path[PDS_TLOG_PATH_MAX];
-	int err;
+	struct pds_tlog_tile t = {.level = level, .width = PDS_TLOG_TILE_WIDTH};
+	int err = 0;
 
 	if (c_new == c_old)
 		return 0;
 	/* Full tiles completed by the batch. */
-	for (t.n = c_old / PDS_TLOG_TILE_WIDTH; t.n < c_new / PDS_TLOG_TILE_WIDTH; t.n++) {
-		t.width = PDS_TLOG_TILE_WIDTH;
-		err = tile_path(&t, path);
-		if (err)
-			return err;
-		if (unlinkat(log->dirfd, path, 0) != 0 && errno != ENOENT)
-			return sys_err(errno);
-	}
+	for (t.n = c_old / PDS_TLOG_TILE_WIDTH; !err && t.n < c_new / PDS_TLOG_TILE_WIDTH; t.n++)
+		err = discard_file(log, &t);
 	/* The partial tile it ended with. */
 	t.n = c_new / PDS_TLOG_TILE_WIDTH;
 	t.width = c_new % PDS_TLOG_TILE_WIDTH;
-	if (t.width == 0)
-		return 0;
-	err = tile_path(&t, path);
-	if (err)
-		return err;
-	if (unlinkat(log->dirfd, path, 0) != 0 && errno != ENOENT)
-		return sys_err(errno);
-	return 0;
+	return err || t.width == 0 ? err : discard_file(log, &t);
 }
 
 static int recover(struct pds_tlog *log)
@@ -487,8 +486,6 @@ static int recover(struct pds_tlog *log)
 	for (int level = PDS_TLOG_ENTRIES_LEVEL; log->size == old && !err && level < LEVELS;
 	     level++)
 		err = discard_level(log, level, old, new);
-	if (!err && log->size == old && syncfs(log->dirfd) != 0)
-		err = sys_err(errno);
 	if (!err && unlinkat(log->dirfd, ".pending", 0) != 0)
 		err = sys_err(errno);
 	if (!err)
