@@ -15,9 +15,11 @@
  *   list(NAME,KEY)=N       a host list of N objects with handles
  *                          PDS_T_LIST_HEAD, PDS_T_LIST_HEAD+1, ..:
  *                          NAME(h, KEY) returns the next handle, 0 after the last
+ *   clist(NAME,KEY)=N      the same list made cyclic: the last links to the first
  *   u8@OFF=V (u16, u32, u64)  contents of the scenario block
  *   plist@OFF=N            a plugin-owned list of N 16-byte nodes {next, value}
  *                          laid out in the scenario block from OFF
+ *   pcycle@OFF=N           the same list made cyclic
  * The scenario block is 4 KiB of plugin memory allocated before the run (the first
  * allocation, so at PDS_LDR_VM_ARENA_BASE).  r1 is PDS_T_CNX for a PQUIC
  * pluglet and the scenario block for a kernel program (its context).  Helpers

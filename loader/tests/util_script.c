@@ -28,10 +28,12 @@ struct rule {
 struct hlist {
 	char name[48];
 	uint64_t key, len;
+	int cyclic; /* the last object links back to the first */
 };
 
 struct poke {
 	unsigned width; /* bytes; 0 for a plugin-owned list */
+	int cyclic;
 	uint64_t off, v;
 };
 
@@ -153,7 +155,8 @@ static int parse_list(struct pds_t_scen *s, const char *p)
 {
 	struct hlist *l = &s->lists[s->nlists];
 
-	p += 5; /* "list(" */
+	l->cyclic = *p == 'c';
+	p += l->cyclic ? 6 : 5; /* "list(" or "clist(" */
 	if (s->nlists == 8 || parse_name(&p, l->name, sizeof(l->name)) || *p++ != ',' ||
 	    parse_num(&p, &l->key) || *p++ != ')' || *p++ != '=' || parse_num(&p, &l->len) || *p)
 		return -1;
@@ -166,7 +169,9 @@ static int parse_poke(struct pds_t_scen *s, const char *p)
 	static const struct {
 		const char *pre;
 		unsigned width;
-	} kinds[] = {{"u8@", 1}, {"u16@", 2}, {"u32@", 4}, {"u64@", 8}, {"plist@", 0}};
+		int cyclic;
+	} kinds[] = {{"u8@", 1, 0},  {"u16@", 2, 0},   {"u32@", 4, 0},
+		     {"u64@", 8, 0}, {"plist@", 0, 0}, {"pcycle@", 0, 1}};
 	struct poke *k = &s->pokes[s->npokes];
 
 	if (s->npokes == MAX_ITEMS)
@@ -178,6 +183,7 @@ static int parse_poke(struct pds_t_scen *s, const char *p)
 			continue;
 		p += n;
 		k->width = kinds[i].width;
+		k->cyclic = kinds[i].cyclic;
 		if (parse_num(&p, &k->off) || *p++ != '=' || parse_num(&p, &k->v) || *p)
 			return -1;
 		if (k->off + (k->width ? k->width : 16 * k->v) > PDS_T_BLOCK_SIZE)
@@ -211,7 +217,7 @@ struct pds_t_scen *pds_t_scen_parse(const char *text, char *err, size_t errlen)
 		memcpy(item, p, n);
 		item[n] = 0;
 		p += n;
-		if (!strncmp(item, "list(", 5))
+		if (!strncmp(item, "list(", 5) || !strncmp(item, "clist(", 6))
 			rc = parse_list(s, item);
 		else if ((rc = parse_poke(s, item)) > 0)
 			rc = parse_rule(s, item);
@@ -270,7 +276,7 @@ static int list_next(const struct pds_t_scen *s, const struct pds_ldr_helper_cal
 			continue;
 		if (h < PDS_T_LIST_HEAD || h >= PDS_T_LIST_HEAD + l->len)
 			continue;
-		*r0 = h + 1 < PDS_T_LIST_HEAD + l->len ? h + 1 : 0;
+		*r0 = h + 1 < PDS_T_LIST_HEAD + l->len ? h + 1 : l->cyclic ? PDS_T_LIST_HEAD : 0;
 		return 1;
 	}
 	return 0;
@@ -386,7 +392,7 @@ static int setup_block(struct pds_ldr_vm *vm, const struct pds_t_scen *s)
 
 		for (uint64_t j = 0; !err && !k->width && j < k->v; j++) {
 			uint64_t node = base + k->off + 16 * j;
-			uint64_t next = j + 1 < k->v ? node + 16 : 0;
+			uint64_t next = j + 1 < k->v ? node + 16 : k->cyclic ? base + k->off : 0;
 
 			for (unsigned x = 0; x < 8; x++)
 				b[x] = (uint8_t)(next >> (8 * x));

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * The same host list walk with no fact: nothing says the list ends.
+ * The same host list walk with no fact: nothing says the list ends, and the
+ * scenario's list is cyclic.
  */
 // PDS-EXPECT: verdict=unknown
-// PDS-EXPECT: loop-line=16
+// PDS-EXPECT: loop-line=18
 // PDS-EXPECT: rule=termination/host-list-walk
+// PDS-RUN: get_cnx(0x00,0)=0x10001 clist(get_pkt,0x01)=3
 #include "../pquic/pquic.h"
 
 protoop_arg_t host_list_nofact(picoquic_cnx_t *cnx)

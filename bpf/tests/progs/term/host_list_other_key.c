@@ -4,9 +4,10 @@
  * AK_PKT_PREVIOUS_PACKET: still unknown.
  */
 // PDS-EXPECT: verdict=unknown
-// PDS-EXPECT: loop-line=18
+// PDS-EXPECT: loop-line=19
 // PDS-EXPECT: rule=termination/host-list-walk
 // PDS-FACT: list get_pkt AK_PKT_NEXT_PACKET <= 4096
+// PDS-RUN: get_cnx(0x00,0)=0x10001 clist(get_pkt,0x00)=3
 #include "../pquic/pquic.h"
 
 protoop_arg_t host_list_other_key(picoquic_cnx_t *cnx)

@@ -4,8 +4,9 @@
  * bounds its length (nor rules out a cycle).  Needs a run-time budget.
  */
 // PDS-EXPECT: verdict=unknown
-// PDS-EXPECT: loop-line=22
+// PDS-EXPECT: loop-line=23
 // PDS-EXPECT: rule=termination/plugin-list-walk
+// PDS-RUN: get_cnx_metadata=arena pcycle@0=3
 #include "../pquic/pquic.h"
 
 struct node {
