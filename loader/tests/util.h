@@ -81,7 +81,11 @@ char *pds_t_obj_path(const char *name);
  *   // PDS-FACT: range HELPER KEY [PARAM] <= MAX
  *   // PDS-FACT: list HELPER KEY <= MAX_LEN
  *   // PDS-RUN: a scenario (see above)
- * KEY is a number or an AK_* name from bpf/tests/progs/pquic/pquic.h.
+ * KEY is a number or an AK_* name from bpf/tests/progs/pquic/pquic.h.  worst is
+ * the number of instructions the PDS-RUN scenario executes (it maximises the
+ * run); unknown and fails cases may carry a scenario that never ends.  loop-line
+ * is the line of the loop statement (for, while), or of the loop's first
+ * instruction when the statement itself carries no code (for (;;)).
  */
 struct pds_t_case {
 	char name[96]; /* "term/nested4" */
