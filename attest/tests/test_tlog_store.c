@@ -309,8 +309,11 @@ static void test_signature_and_lock(void)
 	struct pds_tlog *log, *other = NULL;
 	struct ut_signer stranger;
 
+	struct ut_tree t = {0};
+
 	log = open_log(dir, 0, NULL);
-	append_to(log, &(struct ut_tree){0}, 3);
+	append_to(log, &t, 3);
+	ut_tree_free(&t);
 	CU_ASSERT_EQUAL(pds_tlog_checkpoint(log), 0);
 	/* A second writer is refused while the first holds the lock; a reader is not. */
 	ut_opts(&o, &signer, 0);
