@@ -47,19 +47,12 @@
 #include "tlog_internal.h"
 
 #define TILE_BYTES (PDS_TLOG_TILE_WIDTH * PDS_TLOG_HASH_SIZE)
-#define LEVELS 8 /* tile levels 0..7 cover every 64-bit tree size */
-#define CACHE_SLOTS 16
+#define LEVELS 8       /* tile levels 0..7 cover every 64-bit tree size */
+#define CACHE_SLOTS 16 /* per tile level: all of level 1 up to 1M entries */
 #define CHECKPOINT_MAX 65536
 #define BUNDLE_MAX ((size_t)PDS_TLOG_TILE_WIDTH * (2 + PDS_TLOG_MAX_ENTRY))
 /* Files written before their group is synced. */
 #define SYNC_GROUP 64
-
-/* The rightmost tile of one level, kept in memory to extend it. */
-struct frontier {
-	uint64_t n;
-	unsigned width;
-	struct pds_tlog_hash h[PDS_TLOG_TILE_WIDTH];
-};
 
 /* The rightmost entry bundle. */
 struct bundle {
@@ -69,11 +62,18 @@ struct bundle {
 	size_t len, cap;
 };
 
+/*
+ * A tile read from disk, or the rightmost tile of a level being extended in
+ * memory (the frontier). inner caches the hashes of the seven tree levels inside
+ * the tile (level k at offset 256 - 2^(9-k)), computed on first use, so that a
+ * tile serves any number of proofs for one pass of hashing.
+ */
 struct tile_slot {
-	int level; /* PDS_TLOG_ENTRIES_LEVEL - 1 when empty */
 	uint64_t n;
-	unsigned width;
+	unsigned width; /* 0 when empty */
+	int inner_ok;
 	struct pds_tlog_hash h[PDS_TLOG_TILE_WIDTH];
+	struct pds_tlog_hash inner[PDS_TLOG_TILE_WIDTH];
 };
 
 /* A file of the batch, written at checkpoint time. */
@@ -94,14 +94,14 @@ struct pds_tlog {
 	size_t note_len;
 	int damaged; /* nonzero: appends refused until the log is reopened */
 
-	uint64_t next; /* size plus the entries of the current batch */
-	struct frontier lv[LEVELS];
+	uint64_t next;		     /* size plus the entries of the current batch */
+	struct tile_slot lv[LEVELS]; /* the rightmost tile of each level, being extended */
 	struct bundle ent;
 	struct tlog_write *w;
 	size_t nw, capw;
 
-	struct tile_slot cache[CACHE_SLOTS];
-	unsigned cache_next;
+	struct tile_slot cache[LEVELS][CACHE_SLOTS];
+	unsigned cache_next[LEVELS];
 	unsigned tmp_seq;
 };
 
@@ -264,49 +264,85 @@ static int tile_path(const struct pds_tlog_tile *t, char *buf)
 
 /*
  * The hashes of tile (level, n) holding at least need of them: from the frontier
- * when it is that tile, else from disk at the width the checkpoint gives it.
+ * when it is that tile (*slot NULL), else from disk at the width the checkpoint
+ * gives it, through the level's cache (*slot set; may be NULL).
  */
-static int tile_get(struct pds_tlog *log, int level, uint64_t n, unsigned need,
-		    const struct pds_tlog_hash **out)
+static int tile_load(struct pds_tlog *log, int level, uint64_t n, unsigned need,
+		     const struct pds_tlog_hash **out, struct tile_slot **slot)
 {
 	struct pds_tlog_tile t = {.level = level, .n = n};
-	struct frontier *f = &log->lv[level];
+	struct tile_slot *f = &log->lv[level];
 	char path[PDS_TLOG_PATH_MAX];
 	struct tile_slot *s;
 	uint8_t *data = NULL;
 	size_t len;
 	int err;
 
+	if (slot)
+		*slot = NULL;
 	if (f->n == n && f->width >= need) {
 		*out = f->h;
+		if (slot)
+			*slot = f;
 		return 0;
 	}
 	t.width = pds_tlog_tile_width(level, n, log->size);
 	if (t.width < need)
 		return PDS_ATT_E_TLOG_RANGE;
 	for (unsigned i = 0; i < CACHE_SLOTS; i++) {
-		s = &log->cache[i];
-		if (s->level == level && s->n == n && s->width == t.width) {
-			*out = s->h;
-			return 0;
-		}
+		s = &log->cache[level][i];
+		if (s->width == t.width && s->n == n)
+			goto hit;
 	}
 	err = tile_path(&t, path);
 	if (!err)
 		err = get_file(log, path, TILE_BYTES, &data, &len);
 	if (!err)
 		err = pds_tlog_tile_parse(path, data, len, t.width, &log->opts.sink);
-	if (err)
-		goto out;
-	s = &log->cache[log->cache_next++ % CACHE_SLOTS];
+	if (err) {
+		free(data);
+		return err;
+	}
+	s = &log->cache[level][log->cache_next[level]++ % CACHE_SLOTS];
 	memcpy(s->h, data, len);
-	s->level = level;
+	free(data);
 	s->n = n;
 	s->width = t.width;
+	s->inner_ok = 0;
+hit:
 	*out = s->h;
-out:
-	free(data);
-	return err;
+	if (slot)
+		*slot = s;
+	return 0;
+}
+
+static int tile_get(struct pds_tlog *log, int level, uint64_t n, unsigned need,
+		    const struct pds_tlog_hash **out)
+{
+	return tile_load(log, level, n, need, out, NULL);
+}
+
+static size_t inner_off(int k)
+{
+	return PDS_TLOG_TILE_WIDTH - ((size_t)2 << (PDS_TLOG_TILE_HEIGHT - k));
+}
+
+/* Hash of the subtree of 2^k hashes of a cached tile starting at hash first. */
+static void slot_subtree(struct tile_slot *s, int k, unsigned first, struct pds_tlog_hash *out)
+{
+	if (!s->inner_ok) {
+		const struct pds_tlog_hash *row = s->h;
+
+		for (int l = 1; l < PDS_TLOG_TILE_HEIGHT; l++) {
+			struct pds_tlog_hash *up = s->inner + inner_off(l);
+
+			for (unsigned j = 0; j < s->width >> l; j++)
+				pds_tlog_node_hash(&row[2 * j], &row[2 * j + 1], &up[j]);
+			row = up;
+		}
+		s->inner_ok = 1;
+	}
+	*out = s->inner[inner_off(k) + (first >> k)];
 }
 
 /* pds_tlog_read_fn over the log's tiles. */
@@ -316,18 +352,24 @@ static int read_stored(void *ctx, const uint64_t *indexes, size_t count, struct 
 
 	for (size_t i = 0; i < count; i++) {
 		const struct pds_tlog_hash *h;
+		struct tile_slot *slot;
 		uint64_t n, first;
+		unsigned off;
 		int level, k, err;
 
 		pds_tlog_split_stored_index(indexes[i], &level, &n);
 		/* Level b lives in tile level b/8, as a subtree over 2^(b%8) of its hashes. */
 		k = level % PDS_TLOG_TILE_HEIGHT;
 		first = n << k;
-		err = tile_get(log, level / PDS_TLOG_TILE_HEIGHT, first / PDS_TLOG_TILE_WIDTH,
-			       (unsigned)(first % PDS_TLOG_TILE_WIDTH) + (1u << k), &h);
+		off = (unsigned)(first % PDS_TLOG_TILE_WIDTH);
+		err = tile_load(log, level / PDS_TLOG_TILE_HEIGHT, first / PDS_TLOG_TILE_WIDTH,
+				off + (1u << k), &h, &slot);
 		if (err)
 			return err;
-		tlog_fold_subtree(h + first % PDS_TLOG_TILE_WIDTH, (size_t)1 << k, &out[i]);
+		if (slot && k > 0)
+			slot_subtree(slot, k, off, &out[i]);
+		else
+			tlog_fold_subtree(h + off, (size_t)1 << k, &out[i]);
 	}
 	return 0;
 }
@@ -528,10 +570,11 @@ static int load_frontier(struct pds_tlog *log)
 
 	for (int level = 0; level < LEVELS; level++) {
 		uint64_t c = log->size >> (PDS_TLOG_TILE_HEIGHT * level);
-		struct frontier *f = &log->lv[level];
+		struct tile_slot *f = &log->lv[level];
 
 		f->n = c / PDS_TLOG_TILE_WIDTH;
 		f->width = 0;
+		f->inner_ok = 0;
 		if (c % PDS_TLOG_TILE_WIDTH == 0)
 			continue;
 		err = tile_get(log, level, f->n, (unsigned)(c % PDS_TLOG_TILE_WIDTH), &h);
@@ -596,8 +639,6 @@ static int log_new(const char *dir, const struct pds_tlog_opts *opts, int create
 	if (!log)
 		return PDS_ATT_E_NOMEM;
 	log->dirfd = log->lockfd = -1;
-	for (unsigned i = 0; i < CACHE_SLOTS; i++)
-		log->cache[i].level = PDS_TLOG_ENTRIES_LEVEL - 1;
 	err = opts_copy(&log->opts, opts);
 	if (err)
 		goto fail;
@@ -802,11 +843,12 @@ static int queue_hashes(struct pds_tlog *log, int level, uint64_t n, const struc
 /* Add a stored hash of level 8*level; a tile that fills is queued and climbs a level. */
 static int push_hash(struct pds_tlog *log, int level, const struct pds_tlog_hash *h)
 {
-	struct frontier *f = &log->lv[level];
+	struct tile_slot *f = &log->lv[level];
 	struct pds_tlog_hash up;
 	int err;
 
 	f->h[f->width++] = *h;
+	f->inner_ok = 0;
 	if (f->width < PDS_TLOG_TILE_WIDTH)
 		return 0;
 	err = queue_hashes(log, level, f->n, f->h, PDS_TLOG_TILE_WIDTH);
@@ -886,7 +928,7 @@ static int queue_partials(struct pds_tlog *log)
 
 	for (int level = 0; level < LEVELS; level++) {
 		int shift = PDS_TLOG_TILE_HEIGHT * level;
-		const struct frontier *f = &log->lv[level];
+		const struct tile_slot *f = &log->lv[level];
 
 		if ((log->next >> shift) == (log->size >> shift) || f->width == 0)
 			continue;
