@@ -435,7 +435,8 @@ static int put_checkpoint(struct pds_tlog *log, const char *note, size_t len)
 
 /* ---------------------------------------------------------------- the pending record */
 
-#define PENDING_MAGIC "pds-tlog-pending/v1\n"
+#define PENDING_MAGIC_LINE "pds-tlog-pending/v1"
+#define PENDING_MAGIC PENDING_MAGIC_LINE "\n"
 
 static int put_pending(struct pds_tlog *log, uint64_t old, uint64_t new)
 {
@@ -462,13 +463,20 @@ static int pending_number(const char **s, uint64_t *v)
 	return 0;
 }
 
-static int parse_pending(const char *s, uint64_t *old, uint64_t *new)
+/* The pending record; 0, or the 1-based line at fault (4: trailing bytes or new <= old). */
+static unsigned parse_pending(const char *s, size_t len, uint64_t *old, uint64_t *new)
 {
-	if (strncmp(s, PENDING_MAGIC, strlen(PENDING_MAGIC)) != 0)
-		return -1;
+	const char *start = s;
+
+	if (strlen(s) != len || strncmp(s, PENDING_MAGIC, strlen(PENDING_MAGIC)) != 0)
+		return 1;
 	s += strlen(PENDING_MAGIC);
-	if (pending_number(&s, old) || pending_number(&s, new) || *s != '\0' || *new <= *old)
-		return -1;
+	if (pending_number(&s, old))
+		return 2;
+	if (pending_number(&s, new))
+		return 3;
+	if ((size_t)(s - start) != len || *new <= *old)
+		return 4;
 	return 0;
 }
 
@@ -508,6 +516,7 @@ static int recover(struct pds_tlog *log)
 {
 	uint8_t *text = NULL;
 	uint64_t old = 0, new = 0;
+	unsigned line;
 	size_t len;
 	int err;
 
@@ -516,11 +525,16 @@ static int recover(struct pds_tlog *log)
 	err = get_file(log, ".pending", 128, &text, &len);
 	if (err)
 		return err;
-	if (parse_pending((const char *)text, &old, &new) || (log->size != old && log->size != new))
-		err = tlog_diag(&log->opts.sink, ".pending", 0, 0, PDS_ATT_E_TLOG_PENDING,
-				"names a batch that neither starts nor ends at the checkpoint's "
-				"size %" PRIu64,
-				log->size);
+	line = parse_pending((const char *)text, len, &old, &new);
+	if (line)
+		err = tlog_diag(&log->opts.sink, ".pending", line, 1, PDS_ATT_E_TLOG_PENDING,
+				"not '" PENDING_MAGIC_LINE "', old size, larger new size, "
+				"one per line");
+	else if (log->size != old && log->size != new)
+		err = tlog_diag(&log->opts.sink, ".pending", 2, 1, PDS_ATT_E_TLOG_PENDING,
+				"batch %" PRIu64 "..%" PRIu64 " neither starts nor ends at the "
+				"checkpoint's size %" PRIu64,
+				old, new, log->size);
 	free(text);
 	if (err)
 		return err;

@@ -431,7 +431,17 @@ static void test_recovery(void)
 	put(dir, ".pending", "pds-tlog-pending/v1\n100\n200\n", 28);
 	CU_ASSERT_EQUAL(pds_tlog_open(dir, &o, &bad), PDS_ATT_E_TLOG_PENDING);
 	CU_ASSERT_PTR_NOT_NULL(strstr(d.last, ".pending"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.last, ".pending:2:1:"));
 	put(dir, ".pending", "pds-tlog-pending/v1\n0800\n900\n", 29);
+	CU_ASSERT_EQUAL(pds_tlog_open(dir, &o, &bad), PDS_ATT_E_TLOG_PENDING);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.last, ".pending:2:1:"));
+	put(dir, ".pending", "pds-tlog-pending/v1\n800\n900\nx", 29);
+	CU_ASSERT_EQUAL(pds_tlog_open(dir, &o, &bad), PDS_ATT_E_TLOG_PENDING);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.last, ".pending:4:1:"));
+	put(dir, ".pending", "pds-tlog-pending/v2\n800\n900\n", 28);
+	CU_ASSERT_EQUAL(pds_tlog_open(dir, &o, &bad), PDS_ATT_E_TLOG_PENDING);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.last, ".pending:1:1:"));
+	put(dir, ".pending", "pds-tlog-pending/v1\n800\n9\0\n", 27);
 	CU_ASSERT_EQUAL(pds_tlog_open(dir, &o, &bad), PDS_ATT_E_TLOG_PENDING);
 	put(dir, ".pending", "pds-tlog-pending/v1\n800\n800\n", 28);
 	CU_ASSERT_EQUAL(pds_tlog_open(dir, &o, &bad), PDS_ATT_E_TLOG_PENDING);
@@ -500,8 +510,42 @@ static void test_entry_limits(void)
 	free(dir);
 }
 
+/* Past 65,536 entries: level-2 tiles, full level-1 tiles, proofs across all three. */
+static void test_large_log(void)
+{
+	char *dir = new_log("large");
+	struct ut_tree t = {0};
+	struct pds_tlog *log = open_log(dir, 0, NULL);
+	uint64_t sizes[8] = {0};
+	int nb = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(log);
+	for (uint64_t batch = 9000; t.n < 70000; batch += 1000) {
+		append_to(log, &t, t.n + batch > 70000 ? 70000 - t.n : batch);
+		CU_ASSERT_EQUAL_FATAL(pds_tlog_checkpoint(log), 0);
+		sizes[++nb] = t.n;
+	}
+	pds_tlog_free(log);
+	CU_ASSERT_TRUE(exists(dir, "tile/1/000"));
+	CU_ASSERT_TRUE(exists(dir, "tile/1/001.p/17"));
+	CU_ASSERT_TRUE(exists(dir, "tile/2/000.p/1"));
+	CU_ASSERT_TRUE(exists(dir, "tile/0/273.p/112"));
+	log = open_log(dir, PDS_TLOG_RDONLY, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(log);
+	CU_ASSERT_EQUAL(pds_tlog_size(log), 70000);
+	for (int b = 1; b <= nb; b++)
+		check_against(log, &t, sizes[b], sizes[b - 1]);
+	check_against(log, &t, 70000, 65536);
+	check_against(log, &t, 65536, 1);
+	CU_ASSERT_EQUAL(pds_tlog_fsck(log), 0);
+	pds_tlog_free(log);
+	ut_tree_free(&t);
+	ut_rmtree(dir);
+	free(dir);
+}
+
 PDS_TEST_MAIN("tlog_store", PDS_TEST(test_init), PDS_TEST(test_batches_and_reopen),
 	      PDS_TEST(test_fsck_flipped_tile), PDS_TEST(test_fsck_flipped_bundle),
 	      PDS_TEST(test_fsck_missing_and_truncated), PDS_TEST(test_signature_and_lock),
 	      PDS_TEST(test_recovery), PDS_TEST(test_damaged_edge_blocks_appends),
-	      PDS_TEST(test_entry_limits))
+	      PDS_TEST(test_entry_limits), PDS_TEST(test_large_log))
