@@ -468,11 +468,13 @@ static int cmd_consistency(const struct opts *o, struct keys *k)
 	return rc;
 }
 
+/* A whole file of at most 16 MiB, NUL-terminated. */
 static int slurp(const char *path, char **buf, size_t *len)
 {
+	const size_t max = 16u << 20;
 	FILE *f = fopen(path, "rb");
-	size_t cap = 65536, n = 0;
-	char *p = malloc(cap + 1);
+	char *p = malloc(max + 2);
+	size_t n = 0;
 
 	if (!f || !p) {
 		if (f)
@@ -481,18 +483,13 @@ static int slurp(const char *path, char **buf, size_t *len)
 		perror(path);
 		return EXIT_ERROR;
 	}
-	for (;;) {
-		size_t r = fread(p + n, 1, cap - n, f);
-
-		n += r;
-		if (n < cap || cap >= (16u << 20))
-			break;
-		cap *= 2;
-		char *q = realloc(p, cap + 1);
-
-		if (!q)
-			break;
-		p = q;
+	n = fread(p, 1, max + 1, f);
+	if (ferror(f) || n > max) {
+		fprintf(stderr, "pds-log: %s: %s\n", path,
+			n > max ? "larger than 16 MiB" : "read error");
+		fclose(f);
+		free(p);
+		return EXIT_ERROR;
 	}
 	fclose(f);
 	p[n] = '\0';
