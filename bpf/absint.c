@@ -629,16 +629,116 @@ static int sweep(struct pds_absint *ai, const struct pds_func *f, uint32_t *visi
 	return err;
 }
 
+/* A min-heap of reverse-postorder indices: the lowest dirty block goes first, so a
+ * loop settles (its head is re-queued by the back edge) before what follows it. */
+struct heap {
+	uint32_t *v;
+	uint32_t n;
+	uint8_t *queued;
+};
+
+static void heap_push(struct heap *h, uint32_t x)
+{
+	uint32_t i;
+
+	if (h->queued[x])
+		return;
+	h->queued[x] = 1;
+	i = h->n++;
+	h->v[i] = x;
+	while (i && h->v[(i - 1) / 2] > h->v[i]) {
+		uint32_t p = (i - 1) / 2, t = h->v[p];
+
+		h->v[p] = h->v[i];
+		h->v[i] = t;
+		i = p;
+	}
+}
+
+static uint32_t heap_pop(struct heap *h)
+{
+	uint32_t top = h->v[0], i = 0;
+
+	h->v[0] = h->v[--h->n];
+	for (;;) {
+		uint32_t l = 2 * i + 1, r = l + 1, m = i, t;
+
+		if (l < h->n && h->v[l] < h->v[m])
+			m = l;
+		if (r < h->n && h->v[r] < h->v[m])
+			m = r;
+		if (m == i)
+			break;
+		t = h->v[m];
+		h->v[m] = h->v[i];
+		h->v[i] = t;
+		i = m;
+	}
+	h->queued[top] = 0;
+	return top;
+}
+
+/* Ascending iteration with widening at loop heads; false in *settled when the
+ * work limit was reached. */
+static int ascend(struct pds_absint *ai, const struct pds_func *f, uint32_t *visits,
+		  bool *settled)
+{
+	struct heap h = {pds_calloc(f->norder, sizeof(uint32_t)), 0, pds_calloc(f->norder, 1)};
+	struct pds_astate acc = {0}, tmp = {0};
+	uint64_t work = 0, limit = (uint64_t)f->norder * MAX_SWEEPS;
+	int err = 0;
+
+	*settled = true;
+	if (!h.v || !h.queued) {
+		free(h.v);
+		free(h.queued);
+		return PDS_CHK_E_NOMEM;
+	}
+	for (uint32_t i = 1; i < f->norder; i++)
+		heap_push(&h, i);
+	while (!err && h.n) {
+		uint32_t b = f->order[heap_pop(&h)];
+		struct pds_astate *in = &ai->in[b];
+		bool changed;
+
+		if (++work > limit) {
+			*settled = false;
+			break;
+		}
+		err = pull(ai, b, &acc, &tmp);
+		if (err)
+			break;
+		if (!is_header(ai->cfg, b) || visits[b] < WIDEN_AFTER) {
+			changed = !state_equal(in, &acc);
+			if (changed)
+				err = pds_astate_copy(in, &acc);
+		} else {
+			changed = state_merge(in, &acc, true);
+		}
+		visits[b]++;
+		for (int k = 0; changed && k < ai->cfg->blocks[b].nsucc; k++) {
+			uint32_t t = ai->cfg->blocks[b].succ[k];
+
+			if (t != f->entry)
+				heap_push(&h, ai->cfg->blocks[t].rpo);
+		}
+	}
+	pds_astate_free(&acc);
+	pds_astate_free(&tmp);
+	free(h.v);
+	free(h.queued);
+	return err;
+}
+
 static int run_func(struct pds_absint *ai, uint32_t func, uint32_t *visits)
 {
 	const struct pds_func *f = &ai->cfg->funcs[func];
-	bool changed = true;
-	int n = 0, err = 0;
+	bool settled = true, changed;
+	int err;
 
 	entry_state(ai, func, &ai->in[f->entry]);
-	while (!err && changed && n++ < MAX_SWEEPS)
-		err = sweep(ai, f, visits, false, &changed);
-	if (!err && changed) {
+	err = ascend(ai, f, visits, &settled);
+	if (!err && !settled) {
 		/* did not stabilise: the top state is sound everywhere */
 		for (uint32_t i = 1; i < f->norder; i++)
 			state_top(&ai->in[f->order[i]]);
@@ -657,8 +757,11 @@ int pds_absint_run(struct pds_absint *ai)
 	ai->profile = ai->cfg->prog->obj->profile;
 	ai->stack_size = pds_profile_rules(ai->profile)->stack_size;
 	ai->in = pds_calloc(ai->cfg->nblocks, sizeof(*ai->in));
+	ai->scratch = malloc(((size_t)ai->cfg->nblocks + 1) * sizeof(*ai->scratch));
 	visits = pds_calloc(ai->cfg->nblocks, sizeof(*visits));
-	if (!ai->in || !visits) {
+	if (ai->scratch)
+		memset(ai->scratch, 0xff, ((size_t)ai->cfg->nblocks + 1) * sizeof(*ai->scratch));
+	if (!ai->in || !visits || !ai->scratch) {
 		free(visits);
 		return PDS_CHK_E_NOMEM;
 	}
@@ -673,5 +776,7 @@ void pds_absint_free(struct pds_absint *ai)
 	for (uint32_t i = 0; ai->in && i < ai->cfg->nblocks; i++)
 		pds_astate_free(&ai->in[i]);
 	free(ai->in);
+	free(ai->scratch);
 	ai->in = NULL;
+	ai->scratch = NULL;
 }

@@ -224,16 +224,57 @@ static void dominators(struct pds_cfg *cfg, struct pds_func *f)
 
 bool pds_cfg_dominates(const struct pds_cfg *cfg, uint32_t a, uint32_t b)
 {
-	if (!cfg->blocks[a].reachable || !cfg->blocks[b].reachable ||
-	    cfg->blocks[a].func != cfg->blocks[b].func)
+	const struct pds_block *x = &cfg->blocks[a], *y = &cfg->blocks[b];
+
+	if (!x->reachable || !y->reachable || x->func != y->func)
 		return false;
-	for (;;) {
-		if (a == b)
-			return true;
-		if (cfg->blocks[b].idom == b || cfg->blocks[b].idom == NONE)
-			return false;
-		b = cfg->blocks[b].idom;
+	return x->dom_pre <= y->dom_pre && y->dom_post <= x->dom_post;
+}
+
+/* Pre/post numbers of a DFS over the dominator tree, so that dominance is an
+ * interval test instead of a walk up the tree. */
+static int number_dom_tree(struct pds_cfg *cfg, struct pds_func *f)
+{
+	uint32_t n = f->norder, *first = pds_calloc(n + 1, sizeof(*first));
+	uint32_t *kids = pds_calloc(n, sizeof(*kids)), *stack = pds_calloc(n, sizeof(*stack));
+	uint32_t *next = pds_calloc(n, sizeof(*next)), sp = 0, clock = 0;
+
+	if (!first || !kids || !stack || !next) {
+		free(first);
+		free(kids);
+		free(stack);
+		free(next);
+		return PDS_CHK_E_NOMEM;
 	}
+	/* children lists by rpo index (counting sort on the parent) */
+	for (uint32_t i = 1; i < n; i++)
+		first[cfg->blocks[cfg->blocks[f->order[i]].idom].rpo + 1]++;
+	for (uint32_t i = 0; i < n; i++)
+		first[i + 1] += first[i];
+	memcpy(next, first, n * sizeof(*next));
+	for (uint32_t i = 1; i < n; i++)
+		kids[next[cfg->blocks[cfg->blocks[f->order[i]].idom].rpo]++] = i;
+	memcpy(next, first, n * sizeof(*next));
+	stack[sp++] = 0;
+	cfg->blocks[f->order[0]].dom_pre = clock++;
+	while (sp) {
+		uint32_t v = stack[sp - 1];
+
+		if (next[v] < first[v + 1]) {
+			uint32_t c = kids[next[v]++];
+
+			cfg->blocks[f->order[c]].dom_pre = clock++;
+			stack[sp++] = c;
+		} else {
+			cfg->blocks[f->order[v]].dom_post = clock++;
+			sp--;
+		}
+	}
+	free(first);
+	free(kids);
+	free(stack);
+	free(next);
+	return 0;
 }
 
 static int add_u32(uint32_t **v, uint32_t *n, uint32_t x)
@@ -277,14 +318,6 @@ static int loop_body(struct pds_cfg *cfg, struct pds_loop *l, uint32_t latch, ui
 	return err;
 }
 
-static int find_loop(struct pds_cfg *cfg, uint32_t header)
-{
-	for (uint32_t i = 0; i < cfg->nloops; i++)
-		if (cfg->loops[i].header == header)
-			return (int)i;
-	return -1;
-}
-
 static int new_loop(struct pds_cfg *cfg, uint32_t header, uint8_t *in)
 {
 	struct pds_loop *v = realloc(cfg->loops, (cfg->nloops + 1) * sizeof(*v));
@@ -298,7 +331,6 @@ static int new_loop(struct pds_cfg *cfg, uint32_t header, uint8_t *in)
 	l->header = header;
 	l->func = cfg->blocks[header].func;
 	l->parent = -1;
-	memset(in, 0, cfg->nblocks);
 	in[header] = 1;
 	if (add_u32(&l->blocks, &l->nblocks, header))
 		return -1;
@@ -322,13 +354,17 @@ static int find_loops(struct pds_cfg *cfg, struct pds_func *f)
 
 			if (!cfg->blocks[u].reachable || !pds_cfg_dominates(cfg, h, u))
 				continue;
-			if (li < 0 && (li = find_loop(cfg, h)) < 0 && (li = new_loop(cfg, h, in)) < 0)
+			/* each header is visited once: its loop is new */
+			if (li < 0 && (li = new_loop(cfg, h, in)) < 0)
 				err = PDS_CHK_E_NOMEM;
 			if (!err)
 				err = add_u32(&cfg->loops[li].latches, &cfg->loops[li].nlatches, u);
 			if (!err)
 				err = loop_body(cfg, &cfg->loops[li], u, in);
 		}
+		/* clear the marks of this loop's body only: linear over all loops */
+		for (uint32_t k = 0; li >= 0 && k < cfg->loops[li].nblocks; k++)
+			in[cfg->loops[li].blocks[k]] = 0;
 	}
 	free(in);
 	return err;
@@ -361,34 +397,39 @@ bool pds_loop_contains(const struct pds_cfg *cfg, int loop, uint32_t block)
 	return false;
 }
 
-/* Parent = the smallest other loop whose body holds this loop's header. */
-static void nest_loops(struct pds_cfg *cfg)
+static int by_size_desc(const void *a, const void *b, void *ctx)
 {
-	for (uint32_t i = 0; i < cfg->nloops; i++) {
-		struct pds_loop *l = &cfg->loops[i];
+	const struct pds_cfg *cfg = ctx;
+	uint32_t x = cfg->loops[*(const uint32_t *)a].nblocks;
+	uint32_t y = cfg->loops[*(const uint32_t *)b].nblocks;
 
-		for (uint32_t k = 0; k < cfg->nloops; k++) {
-			const struct pds_loop *o = &cfg->loops[k];
+	return x > y ? -1 : x < y;
+}
 
-			if (k == i || o->nblocks <= l->nblocks || !pds_loop_contains(cfg, (int)k, l->header))
-				continue;
-			if (l->parent < 0 || cfg->loops[l->parent].nblocks > o->nblocks)
-				l->parent = (int)k;
-		}
+/*
+ * Nesting: natural loops with different heads are disjoint or nested, and an
+ * enclosing loop is strictly larger.  Visiting loops from the largest, the loop
+ * that last claimed a head is the innermost one enclosing it.
+ */
+static int nest_loops(struct pds_cfg *cfg)
+{
+	uint32_t *idx = pds_calloc(cfg->nloops, sizeof(*idx));
+
+	if (!idx)
+		return PDS_CHK_E_NOMEM;
+	for (uint32_t i = 0; i < cfg->nloops; i++)
+		idx[i] = i;
+	qsort_r(idx, cfg->nloops, sizeof(*idx), by_size_desc, cfg);
+	for (uint32_t k = 0; k < cfg->nloops; k++) {
+		struct pds_loop *l = &cfg->loops[idx[k]];
+
+		l->parent = cfg->blocks[l->header].loop;
+		l->depth = l->parent >= 0 ? cfg->loops[l->parent].depth + 1 : 1;
+		for (uint32_t b = 0; b < l->nblocks; b++)
+			cfg->blocks[l->blocks[b]].loop = (int)idx[k];
 	}
-	for (uint32_t i = 0; i < cfg->nloops; i++) {
-		uint32_t d = 1;
-
-		for (int p = cfg->loops[i].parent; p >= 0; p = cfg->loops[p].parent)
-			d++;
-		cfg->loops[i].depth = d;
-		for (uint32_t k = 0; k < cfg->loops[i].nblocks; k++) {
-			struct pds_block *b = &cfg->blocks[cfg->loops[i].blocks[k]];
-
-			if (b->loop < 0 || cfg->loops[b->loop].nblocks > cfg->loops[i].nblocks)
-				b->loop = (int)i;
-		}
-	}
+	free(idx);
+	return 0;
 }
 
 static int call_graph(struct pds_cfg *cfg)
@@ -472,12 +513,15 @@ int pds_cfg_build(const struct pds_chk_prog *prog, struct pds_cfg *cfg)
 		err = order_func(cfg, f);
 		if (!err) {
 			dominators(cfg, f);
+			err = number_dom_tree(cfg, f);
+		}
+		if (!err) {
 			err = find_loops(cfg, f);
 			find_irreducible(cfg, f);
 		}
 	}
 	if (!err)
-		nest_loops(cfg);
+		err = nest_loops(cfg);
 	if (!err)
 		err = call_graph(cfg);
 	if (!err && (colour = pds_calloc(cfg->nfuncs, 1)) == NULL)

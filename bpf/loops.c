@@ -27,7 +27,7 @@
 
 #include "bpf/analysis_int.h"
 
-#define NSLOTVARS 256
+#define NSLOTVARS 64 /* spill slots r10-8 .. r10-512; deeper ones are not tracked */
 #define NV (11 + NSLOTVARS)
 #define MAX_ROUNDS 12
 typedef __int128 i128;
@@ -1221,13 +1221,12 @@ static int setup(struct lctx *c)
 {
 	const struct pds_loop *l = c->loop;
 
-	c->pos = malloc(c->cfg->nblocks * sizeof(*c->pos));
+	c->pos = c->ai->scratch;
 	c->order = pds_calloc(l->nblocks, sizeof(*c->order));
 	c->in = pds_calloc(l->nblocks, sizeof(*c->in));
 	c->changes = pds_calloc(l->nblocks, sizeof(*c->changes));
 	if (!c->pos || !c->order || !c->in || !c->changes)
 		return PDS_CHK_E_NOMEM;
-	memset(c->pos, 0xff, c->cfg->nblocks * sizeof(*c->pos));
 	memcpy(c->order, l->blocks, l->nblocks * sizeof(*c->order));
 	qsort_r(c->order, l->nblocks, sizeof(*c->order), rpo_cmp_ctx, (void *)c->cfg);
 	for (uint32_t k = 0; k < l->nblocks; k++)
@@ -1237,7 +1236,8 @@ static int setup(struct lctx *c)
 
 int pds_loop_bound(const struct pds_absint *ai, uint32_t li, struct pds_loop_bound *out)
 {
-	struct lctx c = {.ai = ai, .cfg = ai->cfg, .prog = ai->cfg->prog, .loop = &ai->cfg->loops[li]};
+	struct lctx c = {.ai = ai, .cfg = ai->cfg, .prog = ai->cfg->prog, .loop = &ai->cfg->loops[li],
+			 .pos = ai->scratch};
 	struct test *tests = NULL;
 	struct tres *res = NULL;
 	uint32_t nt = 0;
@@ -1245,6 +1245,8 @@ int pds_loop_bound(const struct pds_absint *ai, uint32_t li, struct pds_loop_bou
 
 	memset(out, 0, sizeof(*out));
 	pds_poly_init(&out->poly);
+	if (!c.pos)
+		return PDS_CHK_E_INVAL;
 	out->exit_slot = -1;
 	out->iters = UINT64_MAX;
 	err = setup(&c);
@@ -1260,7 +1262,8 @@ int pds_loop_bound(const struct pds_absint *ai, uint32_t li, struct pds_loop_bou
 		err = decide(&c, tests, res, nt, out);
 	free(tests);
 	free(res);
-	free(c.pos);
+	for (uint32_t k = 0; c.order && k < c.loop->nblocks; k++)
+		c.pos[c.order[k]] = UINT32_MAX;
 	free(c.order);
 	free(c.in);
 	free(c.changes);

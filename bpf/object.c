@@ -299,3 +299,99 @@ void pds_prog_loc(const struct pds_chk_prog *prog, size_t slot, struct pds_loc *
 	if (pds_chk_prog_srcloc(prog, slot, src) == 0)
 		loc->src = src;
 }
+
+static int raw_prog(struct pds_chk_obj *obj, const struct pds_insn *insns, size_t n,
+		    const char *const *helpers, const char *name)
+{
+	struct pds_chk_prog *p;
+
+	obj->progs = pds_calloc(1, sizeof(*obj->progs));
+	obj->sec_names = pds_calloc(2, sizeof(*obj->sec_names));
+	if (!obj->progs || !obj->sec_names)
+		return PDS_CHK_E_NOMEM;
+	obj->nsec_names = 2;
+	obj->sec_names[0] = pds_strdup("");
+	obj->sec_names[1] = pds_strdup(".text");
+	obj->nprogs = 1;
+	p = &obj->progs[0];
+	p->obj = obj;
+	p->nslots = n;
+	p->name = pds_strdup(name);
+	p->section = pds_strdup(".text");
+	p->insns = pds_calloc(n, sizeof(*p->insns));
+	p->refs = pds_calloc(n, sizeof(*p->refs));
+	p->origin = pds_calloc(n, sizeof(*p->origin));
+	p->sub_starts = pds_calloc(1, sizeof(*p->sub_starts));
+	p->sub_names = pds_calloc(1, sizeof(*p->sub_names));
+	if (!obj->sec_names[0] || !obj->sec_names[1] || !p->name || !p->section || !p->insns ||
+	    !p->refs || !p->origin || !p->sub_starts || !p->sub_names)
+		return PDS_CHK_E_NOMEM;
+	p->nsubs = 1;
+	p->sub_names[0] = pds_strdup(name);
+	if (!p->sub_names[0])
+		return PDS_CHK_E_NOMEM;
+	memcpy(p->insns, insns, n * sizeof(*insns));
+	for (size_t i = 0; i < n; i++) {
+		p->origin[i] = (struct pds_slot_origin){1, i * 8};
+		p->refs[i].helper_id = -1;
+		if (!pds_insn_is_call(&insns[i]))
+			continue;
+		if (obj->profile == PDS_CHK_PROFILE_KERNEL) {
+			p->refs[i].kind = PDS_REF_HELPER;
+			p->refs[i].helper_id = insns[i].imm;
+			p->refs[i].name = pds_kernel_helper_name(insns[i].imm);
+		} else if (helpers && helpers[i]) {
+			p->refs[i].kind = PDS_REF_HELPER;
+			p->refs[i].name = pds_obj_intern(obj, helpers[i], strlen(helpers[i]));
+			if (!p->refs[i].name)
+				return PDS_CHK_E_NOMEM;
+		}
+	}
+	return 0;
+}
+
+PDS_API int pds_chk_obj_from_insns(const struct pds_insn *insns, size_t n,
+				   const char *const *helpers, const char *name,
+				   const struct pds_chk_open_opts *opts, struct pds_chk_obj **out)
+{
+	const struct pds_chk_diag_sink *sink = opts ? &opts->diag : NULL;
+	struct pds_validate_ctx vctx = {.sink = sink};
+	struct pds_chk_obj *obj;
+	int err;
+
+	if (!out)
+		return PDS_CHK_E_INVAL;
+	*out = NULL;
+	if ((!insns && n) || !opts || opts->sz < sizeof(*opts) ||
+	    (opts->profile != PDS_CHK_PROFILE_PQUIC && opts->profile != PDS_CHK_PROFILE_KERNEL))
+		return PDS_CHK_E_INVAL;
+	obj = pds_calloc(1, sizeof(*obj));
+	if (!obj)
+		return PDS_CHK_E_NOMEM;
+	obj->profile = opts->profile;
+	obj->path = pds_strdup(name ? name : "<insns>");
+	err = obj->path ? raw_prog(obj, insns, n, helpers, name ? name : "prog") : PDS_CHK_E_NOMEM;
+	vctx.file = obj->path;
+	vctx.prog = obj->progs ? &obj->progs[0] : NULL;
+	if (!err)
+		err = pds_decode_validate(obj->profile, insns, n, &vctx);
+	for (size_t i = 0; !err && i < n; i++) {
+		const struct pds_insn_ref *r = &obj->progs[0].refs[i];
+
+		if (pds_insn_is_call(&insns[i]) && r->kind == PDS_REF_NONE &&
+		    (i == 0 || !pds_insn_is_lddw(&insns[i - 1]))) {
+			struct pds_loc loc;
+			struct pds_srcloc src;
+
+			pds_prog_loc(&obj->progs[0], i, &loc, &src);
+			err = pds_diag(sink, PDS_CHK_ERROR, PDS_CHK_E_RELOC_UNRESOLVED, &loc,
+				       "call without a helper name");
+		}
+	}
+	if (err) {
+		pds_chk_obj_free(obj);
+		return err;
+	}
+	*out = obj;
+	return 0;
+}

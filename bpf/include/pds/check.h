@@ -146,6 +146,15 @@ PDS_API int pds_chk_obj_open(const char *path, const struct pds_chk_open_opts *o
 PDS_API int pds_chk_obj_open_mem(const void *buf, size_t len, const char *name,
 				 const struct pds_chk_open_opts *opts, struct pds_chk_obj **out);
 PDS_API void pds_chk_obj_free(struct pds_chk_obj *obj);
+/*
+ * Builds a one-program object from raw instruction slots (tests, benchmarks,
+ * generated code).  helpers[i], when not NULL, names the helper called at slot i
+ * (PQUIC profile); kernel-profile calls use their ids.  The slots are validated
+ * like those of an object file.
+ */
+PDS_API int pds_chk_obj_from_insns(const struct pds_insn *insns, size_t n,
+				   const char *const *helpers, const char *name,
+				   const struct pds_chk_open_opts *opts, struct pds_chk_obj **out);
 
 PDS_API const char *pds_chk_obj_path(const struct pds_chk_obj *obj);
 PDS_API enum pds_chk_profile pds_chk_obj_profile(const struct pds_chk_obj *obj);
