@@ -22,6 +22,8 @@
 
 /* ------------------------------------------------------------------ states */
 
+static int pds_absint_step_raw(const struct pds_absint *ai, struct pds_astate *s, uint32_t slot);
+
 void pds_astate_free(struct pds_astate *s)
 {
 	free(s->slots);
@@ -452,7 +454,92 @@ static void step_lddw(const struct pds_absint *ai, struct pds_astate *s, uint32_
 		av_pointer(&s->r[in->dst], PDS_AV_CONST, 0);
 }
 
+enum { LINK_NONE = 0, LINK_DIV, LINK_DIVMUL };
+
+/* A new instance of the value defined at slot: relations to the old one are void. */
+static void forget_value(struct pds_astate *s, uint32_t id)
+{
+	for (int r = 0; r < 11; r++)
+		if (s->r[r].link == id)
+			s->r[r].link = 0, s->r[r].link_op = 0;
+	for (uint32_t i = 0; i < s->nslots; i++)
+		if (s->slots[i].v.link == id)
+			s->slots[i].v.link = 0, s->slots[i].v.link_op = 0;
+}
+
+/*
+ * Value numbers for the remainder idiom compilers emit for x % k:
+ * t = x; t /= k; t *= k; x -= t.  The result is known to lie in [0, k-1].
+ */
+static void relate(struct pds_astate *s, const struct pds_insn *in, const struct pds_av *old,
+		   const struct pds_av *src, uint32_t id)
+{
+	struct pds_av *dst = &s->r[in->dst];
+	uint8_t op = BPF_OP(in->code);
+	bool k64 = BPF_CLASS(in->code) == BPF_ALU64 && BPF_SRC(in->code) == BPF_K && in->off == 0;
+
+	if (op == BPF_MOV && BPF_SRC(in->code) == BPF_X && BPF_CLASS(in->code) == BPF_ALU64 &&
+	    in->off == 0)
+		return; /* a copy keeps its number and relations */
+	dst->id = id;
+	dst->link = 0;
+	dst->link_op = LINK_NONE;
+	dst->link_k = 0;
+	if (k64 && op == BPF_DIV && in->imm > 0 && old->id) {
+		dst->link = old->id;
+		dst->link_op = LINK_DIV;
+		dst->link_k = (uint64_t)in->imm;
+	} else if (k64 && op == BPF_MUL && old->link_op == LINK_DIV &&
+		   old->link_k == (uint64_t)in->imm) {
+		dst->link = old->link;
+		dst->link_op = LINK_DIVMUL;
+		dst->link_k = old->link_k;
+	} else if (op == BPF_SUB && BPF_SRC(in->code) == BPF_X &&
+		   BPF_CLASS(in->code) == BPF_ALU64 && old->id && src->link_op == LINK_DIVMUL &&
+		   src->link == old->id && dst->kind == PDS_AV_SCALAR) {
+		struct pds_av rem = *dst;
+
+		rem.umin = 0;
+		rem.umax = src->link_k - 1;
+		if (pds_av_sync(&rem))
+			*dst = rem;
+	}
+}
+
 int pds_absint_step(const struct pds_absint *ai, struct pds_astate *s, uint32_t slot)
+{
+	const struct pds_insn *in0 = &ai->cfg->prog->insns[slot];
+	struct pds_av old = s->r[in0->dst], src = s->r[in0->src];
+	const struct pds_op_desc *d0 = pds_decode_desc(ai->profile, in0->code);
+	int err;
+
+	forget_value(s, slot + 1);
+	err = pds_absint_step_raw(ai, s, slot);
+	if (err || !d0)
+		return err;
+	switch (d0->kind) {
+	case PDS_OP_ALU:
+	case PDS_OP_NEG:
+	case PDS_OP_END:
+	case PDS_OP_BSWAP:
+		relate(s, in0, &old, &src, slot + 1);
+		break;
+	case PDS_OP_LDDW:
+	case PDS_OP_LDX:
+		s->r[in0->dst].id = slot + 1;
+		s->r[in0->dst].link = 0;
+		s->r[in0->dst].link_op = LINK_NONE;
+		break;
+	case PDS_OP_CALL:
+		s->r[0].id = slot + 1;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int pds_absint_step_raw(const struct pds_absint *ai, struct pds_astate *s, uint32_t slot)
 {
 	const struct pds_insn *in = &ai->cfg->prog->insns[slot];
 	const struct pds_op_desc *d = pds_decode_desc(ai->profile, in->code);

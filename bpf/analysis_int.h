@@ -38,6 +38,7 @@ struct pds_block {
 	uint32_t idom;	      /* immediate dominator; itself for the entry */
 	int loop;	      /* innermost loop containing the block, or -1 */
 	bool reachable;	      /* from its function's entry */
+	uint32_t dom_pre, dom_post; /* dominator-tree DFS numbers: O(1) dominance */
 };
 
 struct pds_loop {
@@ -154,6 +155,10 @@ struct pds_av {
 	uint8_t prov;
 	uint16_t prov_arg;
 	uint32_t sym; /* quantity id of a scalar read from the host, 0 when none */
+	uint32_t id;  /* value number: 1 + the slot that defined it, 0 when merged */
+	uint32_t link; /* this value is floor(value #link / k) (* k): x % k = x - that */
+	uint8_t link_op;
+	uint64_t link_k;
 	int64_t smin, smax;
 	uint64_t umin, umax;
 	uint64_t tval, tmask; /* known bits: bit known when its tmask bit is 0 */
@@ -196,6 +201,7 @@ struct pds_absint {
 	const struct pds_chk_facts *facts;
 	struct pds_quantities *quants;
 	struct pds_astate *in; /* per block: state at entry */
+	uint32_t *scratch;     /* per block, UINT32_MAX between uses (loops.c) */
 	enum pds_chk_profile profile;
 	int stack_size;
 };

@@ -33,7 +33,7 @@
 typedef __int128 i128;
 
 enum { D_TOP = 0, D_IV, D_CALL, D_LOAD };
-enum { V_FULL = 0, V_Z32, V_S32, V_SHL32 };
+enum { V_FULL = 0, V_Z32, V_S32, V_SHL32, V_Z16, V_Z8 };
 
 struct dval {
 	uint8_t kind;
@@ -119,10 +119,21 @@ static bool add_off(struct dval *d, int64_t k)
 	return !__builtin_add_overflow(d->lo, k, &d->lo) && !__builtin_add_overflow(d->hi, k, &d->hi);
 }
 
-/* The low 32 bits of an IV value, as a 32-bit view of kind view. */
+static bool narrow_view(uint8_t v)
+{
+	return v == V_Z16 || v == V_Z8;
+}
+
+/* The low bits of an IV value, as a view of kind view (a narrower view stays). */
 static void to_view32(struct dval *d, uint8_t view)
 {
 	if (d->kind != D_IV || d->view == V_SHL32 || d->narrow) {
+		d_top(d);
+		return;
+	}
+	if (narrow_view(d->view) && d->c == 0 && (view == V_Z32 || view == V_S32))
+		return; /* already zero-extended from 8 or 16 bits */
+	if (narrow_view(d->view) && (view == V_SHL32 || d->c != 0 || view == V_FULL)) {
 		d_top(d);
 		return;
 	}
@@ -198,6 +209,21 @@ static void alu(struct dstate *d, const struct pds_astate *s, const struct pds_i
 	}
 	if (dst->kind == D_IV && op == BPF_AND && kc && (uint64_t)k == 0xffffffffull) {
 		to_view32(dst, V_Z32);
+		return;
+	}
+	if (dst->kind == D_IV && op == BPF_AND && kc && (k == 0xffff || k == 0xff) &&
+	    dst->view != V_SHL32 && !(narrow_view(dst->view) && dst->c)) {
+		uint8_t v = k == 0xff ? V_Z8 : V_Z16;
+
+		if (dst->view == V_Z8)
+			v = V_Z8;
+		if (dst->view != V_FULL && !narrow_view(dst->view))
+			to_view32(dst, V_Z32);
+		if (dst->kind == D_IV && dst->view != V_FULL && !narrow_view(dst->view)) {
+			dst->view = v; /* low bits of low bits */
+		} else if (dst->kind == D_IV) {
+			dst->view = v;
+		}
 		return;
 	}
 	d_top(dst);
@@ -435,11 +461,11 @@ static void set_domain(struct domain *D, int width, bool sign)
 	D->width = width;
 	D->sign = sign;
 	if (sign) {
-		D->max = width == 64 ? (i128)INT64_MAX : (i128)INT32_MAX;
+		D->max = ((i128)1 << (width - 1)) - 1;
 		D->min = -D->max - 1;
 	} else {
 		D->min = 0;
-		D->max = width == 64 ? (i128)UINT64_MAX : (i128)0xffffffffu;
+		D->max = ((i128)1 << width) - 1;
 	}
 }
 
@@ -457,10 +483,10 @@ static void range_in(const struct domain *D, const struct pds_av *a, i128 *lo, i
 		*hi = D->sign ? (i128)a->smax : (i128)a->umax;
 		return;
 	}
-	if (a->umax <= (D->sign ? (uint64_t)INT32_MAX : 0xffffffffull)) {
+	if ((i128)a->umax <= D->max) {
 		*lo = a->umin;
 		*hi = a->umax;
-	} else if (D->sign && a->smin >= INT32_MIN && a->smax <= INT32_MAX) {
+	} else if (D->sign && D->width == 32 && a->smin >= INT32_MIN && a->smax <= INT32_MAX) {
 		*lo = a->smin;
 		*hi = a->smax;
 	}
@@ -598,6 +624,14 @@ static bool pick_domain(const struct dval *din, uint8_t latch_view, uint8_t op, 
 		return false;
 	if (__builtin_add_overflow(d->lo, c, dlo) || __builtin_add_overflow(d->hi, c, dhi))
 		return false;
+	if (narrow_view(d->view)) {
+		/* zero-extended 8- or 16-bit value: compared unsigned, or signed against a
+		 * non-negative bound, in its own width */
+		if (d->c != 0 || (sign && (other->kind != PDS_AV_SCALAR || other->smin < 0)))
+			return false;
+		set_domain(D, d->view == V_Z8 ? 8 : 16, false);
+		return true;
+	}
 	if (jmp32) {
 		set_domain(D, 32, sign);
 		return true;
@@ -870,6 +904,10 @@ static int iv_test(struct lctx *c, const struct test *ts, uint8_t op, const stru
 		t.ulo = uhi;
 		reflect(&t);
 	}
+	/* u starts at its entry value and only moves up from there (no wrap is checked
+	 * below), which is often tighter than the loop invariant */
+	if (t.e0 && t.e0lo > t.ulo)
+		t.ulo = t.e0lo;
 	t.exact_step = slo == shi && dd == 0;
 	if (t.smin < 1 || t.smax > t.D.max - t.D.min) {
 		fail(r, "termination/unbounded-loop",
@@ -966,7 +1004,7 @@ static int analyse_test(struct lctx *c, const struct test *ts, struct tres *r)
 		return iv_test(c, ts, op, du, au, ab, r);
 	if (pds_av_is_const(ab, &k) && k == 0 && (op == BPF_JNE || op == BPF_JGT))
 		walk_test(c, du, r);
-	else if (du->kind == D_CALL)
+	else if (du->kind == D_CALL || (!ts->b_imm && (ts->da.kind == D_CALL || ts->db.kind == D_CALL)))
 		fail(r, "termination/helper-status-loop",
 		     "the loop exits on a helper's result, which the checker cannot bound");
 	else

@@ -195,6 +195,13 @@ void pds_av_join(struct pds_av *a, const struct pds_av *b)
 		a->prov = a->kind == PDS_AV_HOST ? a->prov : PDS_PROV_NONE;
 	if (a->sym != b->sym)
 		a->sym = 0;
+	if (a->id != b->id)
+		a->id = 0;
+	if (a->link != b->link || a->link_op != b->link_op || a->link_k != b->link_k) {
+		a->link = 0;
+		a->link_op = 0;
+		a->link_k = 0;
+	}
 	a->smin = smin64(a->smin, b->smin);
 	a->smax = smax64(a->smax, b->smax);
 	a->umin = umin64(a->umin, b->umin);
@@ -255,7 +262,8 @@ void pds_av_widen(struct pds_av *a, const struct pds_av *b)
 bool pds_av_equal(const struct pds_av *a, const struct pds_av *b)
 {
 	return a->kind == b->kind && a->prov == b->prov && a->prov_arg == b->prov_arg &&
-	       a->sym == b->sym && a->smin == b->smin && a->smax == b->smax &&
+	       a->sym == b->sym && a->id == b->id && a->link == b->link &&
+	       a->link_op == b->link_op && a->link_k == b->link_k && a->smin == b->smin && a->smax == b->smax &&
 	       a->umin == b->umin && a->umax == b->umax && a->tval == b->tval &&
 	       a->tmask == b->tmask;
 }

@@ -344,13 +344,34 @@ static bool slot_loc(const struct pds_chk_prog *p, int64_t slot, struct pds_srcl
 	return slot >= 0 && pds_chk_prog_srcloc(p, (size_t)slot, loc) == 0;
 }
 
+/*
+ * Where a loop is in the source: the first line of its code in the head's file.
+ * The condition of a for or while statement is the loop's first line; for a
+ * do-while or for (;;) the first line of code is the body's first statement.
+ */
 static void loop_loc(struct tctx *t, uint32_t li, struct pds_chk_loop_report *lr)
 {
-	const struct pds_block *h = &t->cfg.blocks[t->cfg.loops[li].header];
+	const struct pds_loop *l = &t->cfg.loops[li];
+	const struct pds_block *h = &t->cfg.blocks[l->header];
+	struct pds_srcloc head = {0}, loc;
 
-	lr->has_loc = slot_loc(t->prog, t->bounds[li].exit_slot, &lr->loc);
-	for (uint32_t i = h->first; !lr->has_loc && i <= h->last; i++)
-		lr->has_loc = slot_loc(t->prog, i, &lr->loc);
+	for (uint32_t i = h->first; !head.file && i <= h->last; i++)
+		if (!slot_loc(t->prog, i, &head))
+			head.file = NULL;
+	lr->has_loc = head.file != NULL;
+	if (!lr->has_loc)
+		lr->has_loc = slot_loc(t->prog, t->bounds[li].exit_slot, &lr->loc);
+	if (!head.file)
+		return;
+	lr->loc = head;
+	for (uint32_t k = 0; k < l->nblocks; k++) {
+		const struct pds_block *b = &t->cfg.blocks[l->blocks[k]];
+
+		for (uint32_t i = b->first; i <= b->last; i++)
+			if (slot_loc(t->prog, i, &loc) && loc.line < lr->loc.line &&
+			    !strcmp(loc.file, head.file))
+				lr->loc = loc;
+	}
 }
 
 static int add_assumption(struct pds_chk_term_report *r, const char *a)
@@ -371,7 +392,7 @@ static int add_assumption(struct pds_chk_term_report *r, const char *a)
 static void diag_loop(struct tctx *t, uint32_t li, const struct pds_chk_loop_report *lr)
 {
 	const struct pds_block *h = &t->cfg.blocks[t->cfg.loops[li].header];
-	int64_t slot = t->bounds[li].exit_slot >= 0 ? (int64_t)t->bounds[li].exit_slot : (int64_t)h->first;
+	int64_t slot = h->first;
 	struct pds_loc loc;
 	struct pds_srcloc src;
 	bool fails = lr->verdict == PDS_VERDICT_FAILS;

@@ -3,7 +3,7 @@
  * Kernel profile: after an early return, a loop with no exit.
  */
 // PDS-EXPECT: verdict=fails
-// PDS-EXPECT: loop-line=21
+// PDS-EXPECT: loop-line=20
 // PDS-EXPECT: rule=termination/no-exit
 // PDS-RUN: bpf_get_prandom_u32=1
 #include <linux/bpf.h>

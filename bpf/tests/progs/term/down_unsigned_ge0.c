@@ -5,7 +5,7 @@
  * only exit is the early return before it).
  */
 // PDS-EXPECT: verdict=fails
-// PDS-EXPECT: loop-line=21
+// PDS-EXPECT: loop-line=20
 // PDS-EXPECT: rule=termination/no-exit
 // PDS-RUN: get_cnx=1
 #include "../pquic/pquic.h"

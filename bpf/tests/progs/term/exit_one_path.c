@@ -2,10 +2,12 @@
 /*
  * The counting exit is on one path only: when the getter keeps answering an
  * odd value the counter never moves and the loop never ends.  Termination
- * depends on what the host answers: unknown.
+ * depends on what the host answers: unknown.  The cycle that cannot be bounded
+ * is the one through `continue`, which re-enters the body without the counting
+ * test: its first line of code is the getter's line.
  */
 // PDS-EXPECT: verdict=unknown
-// PDS-EXPECT: loop-line=17
+// PDS-EXPECT: loop-line=20
 // PDS-RUN: get_cnx=1
 #include "../pquic/pquic.h"
 

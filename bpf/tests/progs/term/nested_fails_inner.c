@@ -4,7 +4,7 @@
  * must point at the inner loop.
  */
 // PDS-EXPECT: verdict=fails
-// PDS-EXPECT: loop-line=22
+// PDS-EXPECT: loop-line=21
 // PDS-EXPECT: rule=termination/no-exit
 // PDS-RUN: get_cnx=5
 #include "../pquic/pquic.h"

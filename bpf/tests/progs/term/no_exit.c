@@ -3,7 +3,7 @@
  * A loop with no exit at all: it keeps writing an output.
  */
 // PDS-EXPECT: verdict=fails
-// PDS-EXPECT: loop-line=19
+// PDS-EXPECT: loop-line=18
 // PDS-EXPECT: rule=termination/no-exit
 // PDS-RUN: get_cnx=1
 #include "../pquic/pquic.h"
