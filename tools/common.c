@@ -1,4 +1,9 @@
 // SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "tools/common.h"
@@ -125,4 +130,90 @@ void pds_json_null(struct pds_json *j, const char *k)
 bool pds_tool_interactive(void)
 {
 	return isatty(STDERR_FILENO) == 1;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? errno : EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int fsync_parent(const char *path)
+{
+	char *copy = strdup(path);
+	int fd, err = 0;
+
+	if (!copy)
+		return ENOMEM;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) != 0)
+		err = errno;
+	if (fd >= 0)
+		close(fd);
+	free(copy);
+	return err;
+}
+
+int pds_tool_write_atomic(const char *path, const void *data, size_t len, unsigned mode)
+{
+	char tmp[4096];
+	int fd, err = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp))
+		return ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0)
+		return errno;
+	err = write_all(fd, data, len);
+	if (!err && fsync(fd) != 0)
+		err = errno;
+	if (close(fd) != 0 && !err)
+		err = errno;
+	if (!err && rename(tmp, path) != 0)
+		err = errno;
+	if (err) {
+		unlink(tmp);
+		return err;
+	}
+	return fsync_parent(path);
+}
+
+int pds_tool_read_file(const char *path, size_t max, char **buf, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *p = NULL;
+	size_t n;
+	int err = 0;
+
+	if (!f)
+		return errno;
+	p = malloc(max + 2);
+	if (!p) {
+		err = ENOMEM;
+		goto out;
+	}
+	n = fread(p, 1, max + 1, f);
+	if (ferror(f))
+		err = EIO;
+	else if (n > max)
+		err = EFBIG;
+out:
+	fclose(f);
+	if (err) {
+		free(p);
+		return err;
+	}
+	p[n] = '\0';
+	*buf = p;
+	*len = n;
+	return 0;
 }

@@ -4,6 +4,7 @@
 #define PDS_TOOLS_COMMON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -29,5 +30,13 @@ void pds_json_quote(FILE *out, const char *s);
 
 /* True when standard error is a terminal (progress output goes there). */
 bool pds_tool_interactive(void);
+
+/*
+ * Replaces path with data so that a crash leaves either the old or the new file:
+ * a temp file beside it, fsync, rename, fsync of the folder.  0 or an errno value.
+ */
+int pds_tool_write_atomic(const char *path, const void *data, size_t len, unsigned mode);
+/* Reads a whole regular file of at most max bytes, NUL-terminated; 0 or an errno value. */
+int pds_tool_read_file(const char *path, size_t max, char **buf, size_t *len);
 
 #endif
