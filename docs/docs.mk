@@ -12,7 +12,13 @@ install: all
 		install -m 0755 $$so $(DESTDIR)$(LIBDIR)/$$b.0; \
 		ln -sf $$b.0 $(DESTDIR)$(LIBDIR)/$$b; done
 	install -m 0644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/pds/
-	install -m 0644 $(PKGCONFIGS) $(DESTDIR)$(PKGCONFIGDIR)/
+	@# The .pc files are built for the PREFIX of the build; install writes the one asked for now.
+	for pc in $(PKGCONFIGS); do sed -e 's|^prefix=.*|prefix=$(PREFIX)|' \
+		-e 's|^libdir=.*|libdir=$(LIBDIR)|' -e 's|^includedir=.*|includedir=$(INCLUDEDIR)|' \
+		$$pc > $(DESTDIR)$(PKGCONFIGDIR)/$$(basename $$pc).tmp && \
+		chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/$$(basename $$pc).tmp && \
+		mv $(DESTDIR)$(PKGCONFIGDIR)/$$(basename $$pc).tmp \
+			$(DESTDIR)$(PKGCONFIGDIR)/$$(basename $$pc); done
 	for m in $(MANPAGES); do s=$${m##*.}; \
 		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 
