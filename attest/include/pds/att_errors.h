@@ -51,6 +51,9 @@
 	X(E_ATT_MISSING, 73, "attestation/missing-line", "attestation lacks a required line")   \
 	X(E_ATT_VALUE, 74, "attestation/bad-value", "attestation value not canonically encoded") \
 	X(E_ATT_SIZE, 75, "attestation/too-large", "attestation exceeds a size limit")          \
+	X(E_WITNESS_REQUEST, 80, "witness/malformed-request", "add-checkpoint request is malformed") \
+	X(E_WITNESS_CONFLICT, 81, "witness/old-size-mismatch", "old size is not the last size cosigned") \
+	X(E_WITNESS_ROLLBACK, 82, "witness/rollback", "checkpoint is smaller than the old size") \
 	/* 100..199: the log (append below this line within the group) */                        \
 	X(E_TLOG_INCLUSION, 100, "tlog/bad-inclusion-proof", "inclusion proof does not lead to the tree head") \
 	X(E_TLOG_CONSISTENCY, 101, "tlog/bad-consistency-proof", "consistency proof does not link the two tree heads") \
