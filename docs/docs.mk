@@ -31,3 +31,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/pds 2>/dev/null
 	rm -f $(addprefix $(DESTDIR)$(PKGCONFIGDIR)/,$(notdir $(PKGCONFIGS)))
 	for m in $(MANPAGES); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$$(basename $$m); done
+
+# make demo: the example plugins of docs/examples/ checked, logged and attested (mk/demo.sh).
+demo: $(TOOLS)
+	@BPF_CLANG=$(BPF_CLANG) CC=$(CC) sh mk/demo.sh $(O) build/demo
