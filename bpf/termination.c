@@ -417,7 +417,8 @@ static int report_loop(struct tctx *t, uint32_t li, struct pds_chk_loop_report *
 
 	lr->header = t->cfg.blocks[l->header].first;
 	lr->depth = l->depth;
-	lr->parent = l->parent;
+	/* l->parent indexes cfg.loops; the reports of irreducible cycles come first */
+	lr->parent = l->parent < 0 ? -1 : (int)(lr - t->rep->loops) - (int)li + l->parent;
 	lr->verdict = b->verdict;
 	lr->max_iter = b->verdict <= PDS_VERDICT_PROVEN_ASSUMING ? b->iters : UINT64_MAX;
 	lr->exit_slot = b->exit_slot >= 0 ? (uint32_t)b->exit_slot : lr->header;
