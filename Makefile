@@ -168,7 +168,7 @@ endef
 $(FUZZO)/%.o: %.c
 	$(call msg,FUZZCC,$<)
 	@mkdir -p $(@D)
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
 bench: $(BENCHES) $(TOOLS) $(BPF_PROGS)
 	@for b in $(BENCHES); do echo "== $$b"; $(TEST_ENV) ./$$b || exit 1; done
