@@ -177,10 +177,12 @@ fuzz: $(FUZZERS)
 	@for f in $(FUZZERS); do \
 		name=$$(basename $$f); part=$$(echo $$f | cut -d/ -f3); \
 		seeds=$$part/fuzz/corpus/$$name; corpus=build/fuzz-corpus/$$name; \
+		made=build/fuzz-seeds/$$name; \
 		mkdir -p $$corpus; \
 		echo "== $$name: $(FUZZ_SECONDS)s"; \
 		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -print_final_stats=1 \
 			-artifact_prefix=build/fuzz-$$name- $$corpus $$( [ -d $$seeds ] && echo $$seeds ) \
+			$$( [ -d $$made ] && echo $$made ) \
 			2>&1 | grep -E '^(stat::|#[0-9]+ *DONE|==[0-9]+==|SUMMARY|ERROR)' ; \
 		[ $${PIPESTATUS[0]:-0} -eq 0 ] || { echo "fuzz: $$name found a crash"; exit 1; }; \
 	done

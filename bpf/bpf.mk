@@ -27,3 +27,17 @@ $(GEN)/access_keys.inc: mk/gen-access-keys.sh bpf/data/pquic-access-keys.tsv
 	@mkdir -p $(@D)
 	$(Q)sh $< bpf/data/pquic-access-keys.tsv > $@.tmp && test -s $@.tmp && mv $@.tmp $@
 $(O)/bpf/access_keys.o $(FUZZO)/bpf/access_keys.o: $(GEN)/access_keys.inc
+
+# Seeds of fuzz_elf (bpf/fuzz/fuzz_elf.c): the compiled test programs, each behind
+# its profile byte (0 PQUIC, 1 kernel), made when fuzzing since objects are never
+# committed.  `make fuzz` passes build/fuzz-seeds/NAME to fuzzer NAME when present.
+FUZZ_SEEDS := build/fuzz-seeds
+$(FUZZ_SEEDS)/fuzz_elf.stamp: $(CHK_PQUIC_PROGS) $(CHK_KERNEL_PROGS)
+	$(call msg,SEEDS,$(FUZZ_SEEDS)/fuzz_elf)
+	@mkdir -p $(FUZZ_SEEDS)/fuzz_elf
+	$(Q)seed() { d=$$(basename $$(dirname $$2)); \
+		{ printf "$$1"; cat $$2; } > $(FUZZ_SEEDS)/fuzz_elf/$$d-$$(basename $$2); }; \
+	for f in $(CHK_PQUIC_PROGS); do seed '\000' $$f || exit 1; done; \
+	for f in $(CHK_KERNEL_PROGS); do seed '\001' $$f || exit 1; done
+	@touch $@
+fuzz: $(FUZZ_SEEDS)/fuzz_elf.stamp
