@@ -246,7 +246,8 @@ PDS_API int pds_chk_spec_parse_mem(const char *buf, size_t len, const char *name
 		memcpy(line, buf + at, n);
 		line[n] = '\0';
 		err = parse_line(&c, line);
-		at += n + (nl ? (buf[at + n] == '\r' ? 2 : 1) : 0);
+		/* past the newline; a last line without one (even if it ends in \r) ends the text */
+		at = nl ? (size_t)(nl - buf) + 1 : len;
 	}
 	if (err) {
 		pds_chk_spec_free(c.spec);
