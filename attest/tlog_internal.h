@@ -7,6 +7,9 @@
 
 #include <pds/tlog.h>
 
+/* SHA-256(a || b): the one hash of the log and its proofs (tlog_hash.c). */
+void tlog_sha256(const void *a, size_t alen, const void *b, size_t blen, uint8_t out[32]);
+
 /*
  * A proof or tree head as a list of elements, each the fold of consecutive
  * stored hashes. Only ranges ending at the tree's right edge need more than one
