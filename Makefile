@@ -93,14 +93,6 @@ TEST_ENV = PDS_TEST_BPF_DIR=$(BPFO) PDS_TEST_BUILD_DIR=$(O) LLVM_OBJDUMP=$(LLVM_
 
 .PHONY: all test check check-san install uninstall fuzz bench format format-check clean deps demo
 
-test: $(TESTS) $(TOOLS) $(BPF_PROGS)
-	@fail=0; for t in $(TESTS); do \
-		echo "== $$t"; \
-		$(TEST_ENV) ./$$t || { echo "FAILED: $$t"; fail=1; }; \
-	done; \
-	if [ $$fail -ne 0 ]; then echo "test suites failed ($(O))"; exit 1; fi; \
-	echo "all test suites passed ($(O))"
-
 check:
 	$(MAKE) --no-print-directory test
 	$(MAKE) --no-print-directory SAN=1 test
@@ -170,6 +162,26 @@ $(FUZZO)/%.o: %.c
 	@mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
+# ---------------------------------------------------------------- the parts
+include bpf/bpf.mk
+include attest/attest.mk
+include loader/loader.mk
+include tools/tools.mk
+include kernel-tests/kernel-tests.mk
+include docs/docs.mk
+
+all: $(LIBRARIES) $(SHARED_LIBRARIES) $(TOOLS) $(BPF_PROGS) $(PKGCONFIGS) $(TESTS)
+
+# ---------------------------------------------------------------- runners
+# Defined after the parts: their prerequisite lists are expanded when read.
+test: $(TESTS) $(TOOLS) $(BPF_PROGS)
+	@fail=0; for t in $(TESTS); do \
+		echo "== $$t"; \
+		$(TEST_ENV) ./$$t || { echo "FAILED: $$t"; fail=1; }; \
+	done; \
+	if [ $$fail -ne 0 ]; then echo "test suites failed ($(O))"; exit 1; fi; \
+	echo "all test suites passed ($(O))"
+
 bench: $(BENCHES) $(TOOLS) $(BPF_PROGS)
 	@for b in $(BENCHES); do echo "== $$b"; $(TEST_ENV) ./$$b || exit 1; done
 
@@ -187,14 +199,5 @@ fuzz: $(FUZZERS)
 		[ $${PIPESTATUS[0]:-0} -eq 0 ] || { echo "fuzz: $$name found a crash"; exit 1; }; \
 	done
 
-# ---------------------------------------------------------------- the parts
-include bpf/bpf.mk
-include attest/attest.mk
-include loader/loader.mk
-include tools/tools.mk
-include kernel-tests/kernel-tests.mk
-include docs/docs.mk
-
-all: $(LIBRARIES) $(SHARED_LIBRARIES) $(TOOLS) $(BPF_PROGS) $(PKGCONFIGS) $(TESTS)
 
 -include $(shell find build -name '*.d' 2>/dev/null)
