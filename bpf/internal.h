@@ -167,6 +167,37 @@ int pds_btf_lines(const struct pds_elf *e, struct pds_linetab *t,
 int pds_dwarf_lines(const struct pds_elf *e, struct pds_linetab *t,
 		    const struct pds_chk_diag_sink *sink);
 
+/* ------------------------------------------------------------------ variables */
+
+/*
+ * Where a named source variable lives over a byte range of a code section, from
+ * DWARF .debug_info: a register r0-r9, or a stack slot at r10 + stack_off.
+ */
+struct pds_var_loc {
+	uint32_t sec;	   /* ELF section index */
+	uint64_t lo, hi;   /* [lo, hi) byte offsets in it */
+	int reg;	   /* 0..9, or -1 for a stack slot */
+	int32_t stack_off; /* from r10 (negative), when reg is -1 */
+	bool computed;	   /* a value computed from reg alone, as i = r7 - 1 */
+	const char *name;  /* in names */
+};
+
+struct pds_vartab {
+	struct pds_var_loc *v; /* in .debug_info order: inner scopes after outer ones */
+	size_t n, cap;
+	char **names; /* owned */
+	size_t nnames, capnames;
+};
+
+/*
+ * DWARF 5 variable and parameter locations; 0 when absent or read.  Malformed or
+ * unsupported DWARF empties t, sends one warning (rule dwarf/bad-variables, code 0)
+ * and returns a code; PDS_CHK_E_NOMEM is returned without a warning.
+ */
+int pds_dwarf_vars(const struct pds_elf *e, struct pds_vartab *t,
+		   const struct pds_chk_diag_sink *sink);
+void pds_vartab_free(struct pds_vartab *t);
+
 /* ------------------------------------------------------------------ programs */
 
 struct pds_slot_origin {
@@ -195,6 +226,7 @@ struct pds_chk_obj {
 	char **sec_names; /* by ELF section index */
 	size_t nsec_names;
 	struct pds_linetab lines;
+	struct pds_vartab vars; /* empty without usable DWARF */
 	char **strings; /* owned strings referenced from refs */
 	size_t nstrings, capstrings;
 };
@@ -207,6 +239,20 @@ int pds_pquic_read(struct pds_chk_obj *obj, const struct pds_elf *e,
 		   const struct pds_chk_diag_sink *sink);
 int pds_kernel_read(struct pds_chk_obj *obj, const struct pds_elf *e,
 		    const struct pds_chk_diag_sink *sink);
+
+/*
+ * The name of the source variable held in register reg (0..9) or, when reg is -1,
+ * in the stack slot at r10 + stack_off, at a slot of prog; NULL when unknown.
+ */
+const char *pds_obj_var_name(const struct pds_chk_prog *prog, size_t slot, int reg,
+			     int32_t stack_off);
+/*
+ * A loop variable label for reports: "i in r7" for ivar "r7" (or "[r10-8]") when
+ * DWARF names it at slot, else at head, else a copy of ivar.  Malloc'ed; NULL when
+ * out of memory.
+ */
+char *pds_obj_ivar_label(const struct pds_chk_prog *prog, size_t slot, size_t head,
+			 const char *ivar);
 
 /* Location of a slot for diagnostics (with source position when known). */
 void pds_prog_loc(const struct pds_chk_prog *prog, size_t slot, struct pds_loc *loc,

@@ -55,6 +55,7 @@ PDS_API void pds_chk_obj_free(struct pds_chk_obj *obj)
 		free(obj->strings[i]);
 	free(obj->strings);
 	pds_linetab_free(&obj->lines);
+	pds_vartab_free(&obj->vars);
 	free(obj->path);
 	free(obj);
 }
@@ -112,6 +113,18 @@ static int read_lines(struct pds_chk_obj *obj, const struct pds_elf *e,
 	return 0;
 }
 
+/*
+ * Variable names only improve messages: malformed DWARF costs the table and one
+ * warning (sent by pds_dwarf_vars), never the object.
+ */
+static int read_vars(struct pds_chk_obj *obj, const struct pds_elf *e,
+		     const struct pds_chk_diag_sink *sink)
+{
+	int err = pds_dwarf_vars(e, &obj->vars, sink);
+
+	return err == PDS_CHK_E_NOMEM ? err : 0;
+}
+
 static int open_elf(struct pds_chk_obj *obj, const void *buf, size_t len,
 		    const struct pds_chk_diag_sink *sink)
 {
@@ -126,6 +139,8 @@ static int open_elf(struct pds_chk_obj *obj, const void *buf, size_t len,
 	err = copy_section_names(obj, &e);
 	if (!err)
 		err = read_lines(obj, &e, sink);
+	if (!err)
+		err = read_vars(obj, &e, sink);
 	if (!err && obj->profile == PDS_CHK_PROFILE_PQUIC)
 		err = pds_pquic_read(obj, &e, sink);
 	else if (!err)

@@ -422,7 +422,8 @@ static int report_loop(struct tctx *t, uint32_t li, struct pds_chk_loop_report *
 	lr->verdict = b->verdict;
 	lr->max_iter = b->verdict <= PDS_VERDICT_PROVEN_ASSUMING ? b->iters : UINT64_MAX;
 	lr->exit_slot = b->exit_slot >= 0 ? (uint32_t)b->exit_slot : lr->header;
-	lr->ivar = pds_strdup(b->ivar);
+	/* "i in r7" when DWARF names the variable at its test, else at the loop head */
+	lr->ivar = pds_obj_ivar_label(t->prog, lr->exit_slot, lr->header, b->ivar);
 	if (!lr->ivar)
 		return PDS_CHK_E_NOMEM;
 	if (b->verdict <= PDS_VERDICT_PROVEN_ASSUMING && !pds_poly_is_const(&b->poly)) {
