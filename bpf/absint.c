@@ -232,11 +232,12 @@ static void getter_quantity_name(const char *helper, uint64_t key, bool has_para
 	short_name = short_name ? short_name + 1 : ak->name;
 	for (size_t i = 0; i + 1 < size && short_name[i]; i++) {
 		buf[i] = (char)(short_name[i] >= 'A' && short_name[i] <= 'Z' ? short_name[i] + 32
-									       : short_name[i]);
+									     : short_name[i]);
 		buf[i + 1] = '\0';
 	}
 	if (has_param && param)
-		snprintf(buf + strlen(buf), size - strlen(buf), "[%llu]", (unsigned long long)param);
+		snprintf(buf + strlen(buf), size - strlen(buf), "[%llu]",
+			 (unsigned long long)param);
 }
 
 static void getter_result(const struct pds_absint *ai, const struct pds_astate *s,
@@ -385,7 +386,8 @@ static void alu_ptr(struct pds_astate *s, const struct pds_insn *in, const struc
 
 	if (BPF_CLASS(in->code) == BPF_ALU64 && (op == BPF_ADD || op == BPF_SUB) &&
 	    src->kind == PDS_AV_SCALAR) {
-		if (dst->kind == PDS_AV_STACK && pds_av_is_const(src, &k) && dst->smin == dst->smax) {
+		if (dst->kind == PDS_AV_STACK && pds_av_is_const(src, &k) &&
+		    dst->smin == dst->smax) {
 			int64_t d = op == BPF_ADD ? (int64_t)k : -(int64_t)k;
 
 			av_pointer(dst, PDS_AV_STACK, dst->smin + d);
@@ -767,8 +769,7 @@ static uint32_t heap_pop(struct heap *h)
 
 /* Ascending iteration with widening at loop heads; false in *settled when the
  * work limit was reached. */
-static int ascend(struct pds_absint *ai, const struct pds_func *f, uint32_t *visits,
-		  bool *settled)
+static int ascend(struct pds_absint *ai, const struct pds_func *f, uint32_t *visits, bool *settled)
 {
 	struct heap h = {pds_calloc(f->norder, sizeof(uint32_t)), 0, pds_calloc(f->norder, 1)};
 	struct pds_astate acc = {0}, tmp = {0};

@@ -31,22 +31,22 @@ struct pds_block {
 	uint32_t func;	      /* index of the subprogram the block belongs to */
 	uint32_t succ[2];     /* successor blocks; UINT32_MAX when absent */
 	uint8_t nsucc;
-	bool exits;	      /* ends with exit */
+	bool exits; /* ends with exit */
 	uint32_t *preds;
 	uint32_t npreds, cappreds;
-	uint32_t rpo;	      /* reverse-postorder index inside its function */
-	uint32_t idom;	      /* immediate dominator; itself for the entry */
-	int loop;	      /* innermost loop containing the block, or -1 */
-	bool reachable;	      /* from its function's entry */
+	uint32_t rpo;		    /* reverse-postorder index inside its function */
+	uint32_t idom;		    /* immediate dominator; itself for the entry */
+	int loop;		    /* innermost loop containing the block, or -1 */
+	bool reachable;		    /* from its function's entry */
 	uint32_t dom_pre, dom_post; /* dominator-tree DFS numbers: O(1) dominance */
 };
 
 struct pds_loop {
-	uint32_t header;   /* block */
+	uint32_t header; /* block */
 	uint32_t func;
-	int parent;	   /* enclosing loop or -1 */
-	uint32_t depth;	   /* 1 = outermost */
-	uint32_t *blocks;  /* body, header included */
+	int parent;	  /* enclosing loop or -1 */
+	uint32_t depth;	  /* 1 = outermost */
+	uint32_t *blocks; /* body, header included */
 	uint32_t nblocks;
 	uint32_t *latches; /* sources of back edges */
 	uint32_t nlatches;
@@ -57,7 +57,7 @@ struct pds_func {
 	uint32_t entry;	     /* entry block */
 	uint32_t *order;     /* reachable blocks in reverse postorder */
 	uint32_t norder;
-	uint32_t *callees;   /* functions called (indices) */
+	uint32_t *callees; /* functions called (indices) */
 	uint32_t ncallees;
 	bool irreducible;
 	uint32_t irreducible_block; /* target of a retreating edge that is not a back edge */
@@ -105,10 +105,10 @@ void pds_quantities_free(struct pds_quantities *q);
 
 /* Polynomials over quantities with non-negative rational coefficients: cost formulas. */
 struct pds_mono {
-	uint64_t num, den;   /* coefficient */
-	uint32_t vars[4];    /* quantity ids, sorted, 0 = unused (degree <= 4 by default) */
+	uint64_t num, den; /* coefficient */
+	uint32_t vars[4];  /* quantity ids, sorted, 0 = unused (degree <= 4 by default) */
 	uint8_t nvars;
-	bool overflow;       /* degree too high: the term stands for "larger" */
+	bool overflow; /* degree too high: the term stands for "larger" */
 };
 
 struct pds_poly {
@@ -154,8 +154,8 @@ struct pds_av {
 	uint8_t kind;
 	uint8_t prov;
 	uint16_t prov_arg;
-	uint32_t sym; /* quantity id of a scalar read from the host, 0 when none */
-	uint32_t id;  /* value number: 1 + the slot that defined it, 0 when merged */
+	uint32_t sym;  /* quantity id of a scalar read from the host, 0 when none */
+	uint32_t id;   /* value number: 1 + the slot that defined it, 0 when merged */
 	uint32_t link; /* this value is floor(value #link / k) (* k): x % k = x - that */
 	uint8_t link_op;
 	uint64_t link_k;
@@ -165,7 +165,7 @@ struct pds_av {
 };
 
 struct pds_slot {
-	int32_t off; /* byte offset from r10 (negative), 8-aligned */
+	int32_t off;  /* byte offset from r10 (negative), 8-aligned */
 	uint8_t size; /* bytes written by the last store (8 for a spill) */
 	struct pds_av v;
 };
@@ -227,9 +227,9 @@ struct pds_loop_bound {
 	struct pds_poly poly; /* the same over named quantities */
 	const char *rule;     /* when not proven */
 	char reason[256];
-	char ivar[32];	      /* "r3", "[r10-8]" or "" */
-	int32_t exit_slot;    /* bounding or offending test, or -1 */
-	char *assumption;     /* host fact relied on, or NULL */
+	char ivar[32];	   /* "r3", "[r10-8]" or "" */
+	int32_t exit_slot; /* bounding or offending test, or -1 */
+	char *assumption;  /* host fact relied on, or NULL */
 };
 
 /* Bounds loop li of the CFG analysed by ai. */

@@ -101,7 +101,8 @@ static int make_blocks(struct pds_cfg *cfg, const uint8_t *leader, const uint8_t
 			b->succ[0] = b->succ[1] = NONE;
 			b->loop = -1;
 		}
-		cfg->blocks[cfg->nblocks - 1].last = tail[i] ? cfg->blocks[cfg->nblocks - 1].last : i;
+		cfg->blocks[cfg->nblocks - 1].last =
+			tail[i] ? cfg->blocks[cfg->nblocks - 1].last : i;
 		cfg->block_of[i] = cfg->nblocks - 1;
 	}
 	return 0;
@@ -378,7 +379,8 @@ static void find_irreducible(struct pds_cfg *cfg, struct pds_func *f)
 		for (int s = 0; s < b->nsucc; s++) {
 			uint32_t t = b->succ[s];
 
-			if (cfg->blocks[t].rpo <= b->rpo && !pds_cfg_dominates(cfg, t, f->order[i])) {
+			if (cfg->blocks[t].rpo <= b->rpo &&
+			    !pds_cfg_dominates(cfg, t, f->order[i])) {
 				f->irreducible = true;
 				f->irreducible_block = t;
 				return;
@@ -483,7 +485,8 @@ static int make_funcs(struct pds_cfg *cfg)
 		return PDS_CHK_E_NOMEM;
 	for (uint32_t i = 0; i < cfg->nfuncs; i++) {
 		cfg->funcs[i].start = p->nsubs ? p->sub_starts[i] : 0;
-		cfg->funcs[i].end = i + 1 < cfg->nfuncs ? p->sub_starts[i + 1] : (uint32_t)p->nslots;
+		cfg->funcs[i].end =
+			i + 1 < cfg->nfuncs ? p->sub_starts[i + 1] : (uint32_t)p->nslots;
 	}
 	return 0;
 }

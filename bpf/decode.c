@@ -47,7 +47,7 @@ static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 static const uint8_t alu_ops[] = {BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_OR,  BPF_AND,
 				  BPF_LSH, BPF_RSH, BPF_MOD, BPF_XOR, BPF_MOV, BPF_ARSH};
-static const uint8_t jcond_ops[] = {BPF_JEQ, BPF_JGT,  BPF_JGE, BPF_JSET, BPF_JNE, BPF_JSGT,
+static const uint8_t jcond_ops[] = {BPF_JEQ,  BPF_JGT, BPF_JGE, BPF_JSET, BPF_JNE, BPF_JSGT,
 				    BPF_JSGE, BPF_JLT, BPF_JLE, BPF_JSLT, BPF_JSLE};
 static const uint8_t sizes[] = {BPF_B, BPF_H, BPF_W, BPF_DW};
 
@@ -183,7 +183,8 @@ static void check_alu(struct vstate *v, size_t i, const struct pds_insn *in)
 	int width = BPF_CLASS(in->code) == BPF_ALU64 ? 64 : 32;
 
 	if (!alu_off_ok(v->profile, in))
-		bad(v, i, PDS_CHK_E_INSN_OFF, "offset %d not allowed on an ALU instruction", in->off);
+		bad(v, i, PDS_CHK_E_INSN_OFF, "offset %d not allowed on an ALU instruction",
+		    in->off);
 	if (BPF_SRC(in->code) == BPF_X) {
 		if (in->imm != 0)
 			bad(v, i, PDS_CHK_E_INSN_IMM, "register-source ALU with immediate %d",
@@ -196,8 +197,7 @@ static void check_alu(struct vstate *v, size_t i, const struct pds_insn *in)
 	if ((op == BPF_DIV || op == BPF_MOD) && in->imm == 0)
 		bad(v, i, PDS_CHK_E_INSN_DIV_ZERO, "%s by immediate zero",
 		    op == BPF_DIV ? "division" : "modulo");
-	if ((op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH) &&
-	    (in->imm < 0 || in->imm >= width))
+	if ((op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH) && (in->imm < 0 || in->imm >= width))
 		bad(v, i, PDS_CHK_E_INSN_IMM, "shift by %d on a %d-bit operand", in->imm, width);
 }
 
@@ -205,7 +205,8 @@ static void check_fields_zero(struct vstate *v, size_t i, const struct pds_insn 
 			      bool off, bool imm, const char *what)
 {
 	if (src && in->src != 0)
-		bad(v, i, PDS_CHK_E_INSN_REG, "%s with non-zero source register r%u", what, in->src);
+		bad(v, i, PDS_CHK_E_INSN_REG, "%s with non-zero source register r%u", what,
+		    in->src);
 	if (off && in->off != 0)
 		bad(v, i, PDS_CHK_E_INSN_OFF, "%s with non-zero offset %d", what, in->off);
 	if (imm && in->imm != 0)
@@ -232,12 +233,19 @@ static void check_stack(struct vstate *v, size_t i, const struct pds_insn *in, u
 }
 
 static const int32_t atomic_ops[] = {
-	BPF_ADD, BPF_OR, BPF_AND, BPF_XOR, BPF_ADD | BPF_FETCH, BPF_OR | BPF_FETCH,
-	BPF_AND | BPF_FETCH, BPF_XOR | BPF_FETCH, BPF_XCHG, BPF_CMPXCHG,
+	BPF_ADD,
+	BPF_OR,
+	BPF_AND,
+	BPF_XOR,
+	BPF_ADD | BPF_FETCH,
+	BPF_OR | BPF_FETCH,
+	BPF_AND | BPF_FETCH,
+	BPF_XOR | BPF_FETCH,
+	BPF_XCHG,
+	BPF_CMPXCHG,
 };
 
-static void check_mem(struct vstate *v, size_t i, const struct pds_insn *in,
-		      enum pds_op_kind kind)
+static void check_mem(struct vstate *v, size_t i, const struct pds_insn *in, enum pds_op_kind kind)
 {
 	bool ok = false;
 
@@ -280,8 +288,7 @@ static void check_target(struct vstate *v, size_t i, int64_t rel)
 		bad(v, i, PDS_CHK_E_INSN_JUMP_SELF, "jump to itself");
 }
 
-static void check_jump(struct vstate *v, size_t i, const struct pds_insn *in,
-		       enum pds_op_kind kind)
+static void check_jump(struct vstate *v, size_t i, const struct pds_insn *in, enum pds_op_kind kind)
 {
 	switch (kind) {
 	case PDS_OP_JA:
@@ -294,7 +301,8 @@ static void check_jump(struct vstate *v, size_t i, const struct pds_insn *in,
 		break;
 	case PDS_OP_JCOND:
 		if (BPF_SRC(in->code) == BPF_X && in->imm != 0)
-			bad(v, i, PDS_CHK_E_INSN_IMM, "register compare with immediate %d", in->imm);
+			bad(v, i, PDS_CHK_E_INSN_IMM, "register compare with immediate %d",
+			    in->imm);
 		if (BPF_SRC(in->code) == BPF_K && in->src != 0)
 			bad(v, i, PDS_CHK_E_INSN_REG, "immediate compare with source register r%u",
 			    in->src);
@@ -314,8 +322,8 @@ static void check_call(struct vstate *v, size_t i, const struct pds_insn *in)
 		    in->dst);
 	if (in->src > max_src)
 		bad(v, i, PDS_CHK_E_INSN_REG, "call with source field %u", in->src);
-	if (in->off != 0 && !(v->profile == PDS_CHK_PROFILE_KERNEL &&
-			      in->src == PDS_PSEUDO_KFUNC_CALL))
+	if (in->off != 0 &&
+	    !(v->profile == PDS_CHK_PROFILE_KERNEL && in->src == PDS_PSEUDO_KFUNC_CALL))
 		bad(v, i, PDS_CHK_E_INSN_OFF, "call with non-zero offset %d", in->off);
 }
 
@@ -464,8 +472,8 @@ static void check_last(struct vstate *v)
 int pds_decode_validate(enum pds_chk_profile p, const struct pds_insn *insns, size_t n,
 			const struct pds_validate_ctx *ctx)
 {
-	struct vstate v = {.profile = p, .rules = pds_profile_rules(p), .insns = insns, .n = n,
-			   .ctx = ctx};
+	struct vstate v = {
+		.profile = p, .rules = pds_profile_rules(p), .insns = insns, .n = n, .ctx = ctx};
 
 	if (n == 0) {
 		struct pds_loc loc = PDS_LOC_FILE(ctx->file);

@@ -11,17 +11,17 @@
 #include "bpf/internal.h"
 
 static const char *const alu_ops[16] = {
-	[BPF_ADD >> 4] = "+=",	[BPF_SUB >> 4] = "-=", [BPF_MUL >> 4] = "*=",
-	[BPF_DIV >> 4] = "/=",	[BPF_OR >> 4] = "|=",  [BPF_AND >> 4] = "&=",
+	[BPF_ADD >> 4] = "+=",	[BPF_SUB >> 4] = "-=",	[BPF_MUL >> 4] = "*=",
+	[BPF_DIV >> 4] = "/=",	[BPF_OR >> 4] = "|=",	[BPF_AND >> 4] = "&=",
 	[BPF_LSH >> 4] = "<<=", [BPF_RSH >> 4] = ">>=", [BPF_MOD >> 4] = "%=",
-	[BPF_XOR >> 4] = "^=",	[BPF_MOV >> 4] = "=",  [BPF_ARSH >> 4] = "s>>=",
+	[BPF_XOR >> 4] = "^=",	[BPF_MOV >> 4] = "=",	[BPF_ARSH >> 4] = "s>>=",
 };
 
 static const char *const jmp_ops[16] = {
-	[BPF_JEQ >> 4] = "==",	[BPF_JGT >> 4] = ">",	 [BPF_JGE >> 4] = ">=",
-	[BPF_JSET >> 4] = "&",	[BPF_JNE >> 4] = "!=",	 [BPF_JSGT >> 4] = "s>",
-	[BPF_JSGE >> 4] = "s>=", [BPF_JLT >> 4] = "<",	 [BPF_JLE >> 4] = "<=",
-	[BPF_JSLT >> 4] = "s<", [BPF_JSLE >> 4] = "s<=",
+	[BPF_JEQ >> 4] = "==",	 [BPF_JGT >> 4] = ">",	  [BPF_JGE >> 4] = ">=",
+	[BPF_JSET >> 4] = "&",	 [BPF_JNE >> 4] = "!=",	  [BPF_JSGT >> 4] = "s>",
+	[BPF_JSGE >> 4] = "s>=", [BPF_JLT >> 4] = "<",	  [BPF_JLE >> 4] = "<=",
+	[BPF_JSLT >> 4] = "s<",	 [BPF_JSLE >> 4] = "s<=",
 };
 
 static const char *const size_names[4] = {"u32", "u16", "u8", "u64"};
@@ -95,15 +95,17 @@ static void text_atomic(struct out *o, const struct pds_insn *in)
 {
 	const char *sz = BPF_SIZE(in->code) == BPF_DW ? "u64" : "u32";
 	int32_t op = in->imm & ~BPF_FETCH;
-	const char *name = op == BPF_ADD ? "add" : op == BPF_OR ? "or" : op == BPF_AND ? "and"
-										       : "xor";
+	const char *name = op == BPF_ADD   ? "add"
+			   : op == BPF_OR  ? "or"
+			   : op == BPF_AND ? "and"
+					   : "xor";
 
 	char c = in->off < 0 ? '-' : '+';
 	int off = in->off < 0 ? -(int)in->off : in->off;
 
 	if (in->imm == BPF_XCHG)
-		put(o, "r%u = xchg_%s((%s *)(r%u %c %d), r%u)", in->src, sz + 1, sz, in->dst, c, off,
-		    in->src);
+		put(o, "r%u = xchg_%s((%s *)(r%u %c %d), r%u)", in->src, sz + 1, sz, in->dst, c,
+		    off, in->src);
 	else if (in->imm == BPF_CMPXCHG)
 		put(o, "r0 = cmpxchg_%s(r%u %c %d, r0, r%u)", sz + 1, in->dst, c, off, in->src);
 	else if (in->imm & BPF_FETCH)
@@ -196,8 +198,7 @@ static void text_mem(struct out *o, const struct pds_insn *in, enum pds_op_kind 
 	}
 }
 
-PDS_API int pds_chk_insn_text(const struct pds_chk_prog *prog, size_t slot, char *buf,
-			      size_t size)
+PDS_API int pds_chk_insn_text(const struct pds_chk_prog *prog, size_t slot, char *buf, size_t size)
 {
 	struct out o = {buf, size, 0};
 	const struct pds_insn *in;
@@ -297,13 +298,13 @@ PDS_API int pds_chk_disasm(const struct pds_chk_prog *prog, FILE *out, unsigned 
 		pds_chk_insn_text(prog, i, text, sizeof(text));
 		fprintf(out, "%8zu:", i);
 		if (flags & PDS_DISASM_BYTES)
-			fprintf(out, "\t%02x %02x %02x %02x %02x %02x %02x %02x", b[0], b[1], b[2], b[3],
-				b[4], b[5], b[6], b[7]);
+			fprintf(out, "\t%02x %02x %02x %02x %02x %02x %02x %02x", b[0], b[1], b[2],
+				b[3], b[4], b[5], b[6], b[7]);
 		fprintf(out, "\t%s\n", text);
 		if (wide && (flags & PDS_DISASM_BYTES)) {
 			b = (const uint8_t *)&prog->insns[i + 1];
-			fprintf(out, "\t\t%02x %02x %02x %02x %02x %02x %02x %02x\n", b[0], b[1], b[2],
-				b[3], b[4], b[5], b[6], b[7]);
+			fprintf(out, "\t\t%02x %02x %02x %02x %02x %02x %02x %02x\n", b[0], b[1],
+				b[2], b[3], b[4], b[5], b[6], b[7]);
 		}
 		i += wide;
 	}

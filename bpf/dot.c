@@ -17,8 +17,7 @@ static void dot_escape(FILE *out, const char *s)
 	}
 }
 
-static const struct pds_chk_loop_report *loop_at(const struct pds_chk_term_report *r,
-						 uint32_t slot)
+static const struct pds_chk_loop_report *loop_at(const struct pds_chk_term_report *r, uint32_t slot)
 {
 	for (size_t i = 0; r && i < r->nloops; i++)
 		if (r->loops[i].header == slot)
@@ -56,7 +55,7 @@ static void dot_block(const struct pds_cfg *cfg, uint32_t b, const struct pds_ch
 	fputc('"', out);
 	if (l)
 		fprintf(out, ", style=filled, fillcolor=\"%s\"",
-			l->verdict <= PDS_VERDICT_PROVEN ? "#d8f0d8"
+			l->verdict <= PDS_VERDICT_PROVEN	    ? "#d8f0d8"
 			: l->verdict == PDS_VERDICT_PROVEN_ASSUMING ? "#f0f0c0"
 								    : "#f4c8c8");
 	else if (blk->loop >= 0)

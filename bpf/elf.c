@@ -54,8 +54,8 @@ static int check_header(const Elf64_Ehdr *eh, size_t size, const char *path,
 	if (eh->e_shnum == 0 || eh->e_shoff == 0)
 		return ERR(PDS_CHK_E_ELF_NO_CODE, "the object has no section header table");
 	if (eh->e_shentsize != sizeof(Elf64_Shdr))
-		return ERR(PDS_CHK_E_ELF_MALFORMED, "e_shentsize %u, expected %zu",
-			   eh->e_shentsize, sizeof(Elf64_Shdr));
+		return ERR(PDS_CHK_E_ELF_MALFORMED, "e_shentsize %u, expected %zu", eh->e_shentsize,
+			   sizeof(Elf64_Shdr));
 	if (eh->e_shoff > size || (size - eh->e_shoff) / sizeof(Elf64_Shdr) < eh->e_shnum)
 		return ERR(PDS_CHK_E_ELF_TRUNCATED,
 			   "section header table (%u entries at 0x%llx) extends past the end of "
@@ -107,8 +107,8 @@ static int read_sections(struct pds_elf *e, const Elf64_Ehdr *eh,
 			return ERR(PDS_CHK_E_ELF_TRUNCATED,
 				   "section %zu (0x%llx bytes at 0x%llx) extends past the end of "
 				   "the file (%zu bytes)",
-				   i, (unsigned long long)h.sh_size, (unsigned long long)h.sh_offset,
-				   e->size);
+				   i, (unsigned long long)h.sh_size,
+				   (unsigned long long)h.sh_offset, e->size);
 		s->data = e->image + h.sh_offset;
 	}
 	shstr = &e->secs[eh->e_shstrndx];
@@ -163,8 +163,8 @@ static int read_symbols(struct pds_elf *e, const struct pds_chk_diag_sink *sink)
 			   st->name, (unsigned long long)st->entsize, (unsigned long long)st->size,
 			   sizeof(Elf64_Sym));
 	if (st->link == 0 || st->link >= e->nsecs || e->secs[st->link].type != SHT_STRTAB)
-		return ERR(PDS_CHK_E_ELF_SYMTAB, "symbol table %s: sh_link %u is not a string table",
-			   st->name, st->link);
+		return ERR(PDS_CHK_E_ELF_SYMTAB,
+			   "symbol table %s: sh_link %u is not a string table", st->name, st->link);
 	strtab = &e->secs[st->link];
 	e->symtab_idx = st->idx;
 	e->nsyms = st->size / sizeof(Elf64_Sym);
@@ -187,8 +187,9 @@ static int read_symbols(struct pds_elf *e, const struct pds_chk_diag_sink *sink)
 		e->syms[i].bind = GELF_ST_BIND(sym.st_info);
 		if (sym.st_shndx != SHN_UNDEF && sym.st_shndx < SHN_LORESERVE &&
 		    sym.st_shndx >= e->nsecs)
-			return ERR(PDS_CHK_E_ELF_SYMTAB, "symbol %zu (%s): section index %u out of range",
-				   i, e->syms[i].name, sym.st_shndx);
+			return ERR(PDS_CHK_E_ELF_SYMTAB,
+				   "symbol %zu (%s): section index %u out of range", i,
+				   e->syms[i].name, sym.st_shndx);
 	}
 	return 0;
 }
@@ -225,8 +226,8 @@ int pds_elf_open(struct pds_elf *e, const void *image, size_t size, const char *
 	memset(e, 0, sizeof(*e));
 	e->path = path;
 	if (lim && lim->max_size && size > lim->max_size)
-		return ERR(PDS_CHK_E_ELF_TOO_LARGE, "object is %zu bytes, more than the %zu allowed",
-			   size, lim->max_size);
+		return ERR(PDS_CHK_E_ELF_TOO_LARGE,
+			   "object is %zu bytes, more than the %zu allowed", size, lim->max_size);
 	err = check_ident(image, size, path, sink);
 	if (err)
 		return err;
@@ -302,13 +303,14 @@ static int read_rel_section(const struct pds_elf *e, const struct pds_elf_sec *r
 		out[i].rela = rela;
 		if (out[i].sym >= e->nsyms)
 			return ERR(PDS_CHK_E_RELOC_SYMBOL,
-				   "%s: relocation %zu names symbol %u, the table has %zu", rs->name,
-				   i, out[i].sym, e->nsyms);
+				   "%s: relocation %zu names symbol %u, the table has %zu",
+				   rs->name, i, out[i].sym, e->nsyms);
 		if (out[i].off >= e->secs[rs->info].size)
-			return ERR(PDS_CHK_E_RELOC_OFFSET,
-				   "%s: relocation %zu at offset 0x%llx, past the end of %s (0x%llx)",
-				   rs->name, i, (unsigned long long)out[i].off, e->secs[rs->info].name,
-				   (unsigned long long)e->secs[rs->info].size);
+			return ERR(
+				PDS_CHK_E_RELOC_OFFSET,
+				"%s: relocation %zu at offset 0x%llx, past the end of %s (0x%llx)",
+				rs->name, i, (unsigned long long)out[i].off, e->secs[rs->info].name,
+				(unsigned long long)e->secs[rs->info].size);
 	}
 	return 0;
 }
@@ -330,8 +332,8 @@ static int check_rel_section(const struct pds_elf *e, const struct pds_elf_sec *
 	return 0;
 }
 
-int pds_elf_relocs(const struct pds_elf *e, uint32_t target, struct pds_elf_rel **rels,
-		   size_t *n, const struct pds_chk_diag_sink *sink)
+int pds_elf_relocs(const struct pds_elf *e, uint32_t target, struct pds_elf_rel **rels, size_t *n,
+		   const struct pds_chk_diag_sink *sink)
 {
 	struct pds_loc loc = PDS_LOC_FILE(e->path);
 	size_t total = 0, at = 0;

@@ -104,8 +104,8 @@ int pds_diag(const struct pds_chk_diag_sink *sink, enum pds_chk_level level, int
 	return code;
 }
 
-void pds_diag_rule(const struct pds_chk_diag_sink *sink, enum pds_chk_level level,
-		   const char *rule, const struct pds_loc *loc, const char *fmt, ...)
+void pds_diag_rule(const struct pds_chk_diag_sink *sink, enum pds_chk_level level, const char *rule,
+		   const struct pds_loc *loc, const char *fmt, ...)
 {
 	va_list ap;
 

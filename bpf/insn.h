@@ -15,7 +15,7 @@
 
 enum pds_op_kind {
 	PDS_OP_INVALID = 0,
-	PDS_OP_ALU,    /* ALU / ALU64 binary ops and mov (sdiv/smod/movsx via off) */
+	PDS_OP_ALU, /* ALU / ALU64 binary ops and mov (sdiv/smod/movsx via off) */
 	PDS_OP_NEG,
 	PDS_OP_END,    /* ALU class byte swap to le/be */
 	PDS_OP_BSWAP,  /* ALU64 unconditional byte swap */

@@ -372,11 +372,13 @@ static int check_reloc_targets(struct kctx *c, uint32_t sec)
 					(unsigned long long)rs->v[i].off);
 		memcpy(&in, s->data + rs->v[i].off, 8);
 		if (rs->v[i].type == R_BPF_64_64 && !pds_insn_is_lddw(&in))
-			return pds_diag(c->sink, PDS_CHK_ERROR, PDS_CHK_E_RELOC_TARGET, &loc,
-					"R_BPF_64_64 relocation on an instruction that is not lddw");
+			return pds_diag(
+				c->sink, PDS_CHK_ERROR, PDS_CHK_E_RELOC_TARGET, &loc,
+				"R_BPF_64_64 relocation on an instruction that is not lddw");
 		if (rs->v[i].type == R_BPF_64_32 && !pds_insn_is_call(&in))
-			return pds_diag(c->sink, PDS_CHK_ERROR, PDS_CHK_E_RELOC_TARGET, &loc,
-					"R_BPF_64_32 relocation on an instruction that is not a call");
+			return pds_diag(
+				c->sink, PDS_CHK_ERROR, PDS_CHK_E_RELOC_TARGET, &loc,
+				"R_BPF_64_32 relocation on an instruction that is not a call");
 		if (rs->v[i].type != R_BPF_64_64 && rs->v[i].type != R_BPF_64_32)
 			return pds_diag(c->sink, PDS_CHK_ERROR, PDS_CHK_E_RELOC_TYPE, &loc,
 					"relocation type %u in a code section", rs->v[i].type);
@@ -407,7 +409,8 @@ static int check_jumps_local(struct kctx *c)
 	struct pds_chk_prog *p = c->prog;
 
 	for (size_t f = 0; f < p->nsubs; f++) {
-		size_t lo = p->sub_starts[f], hi = f + 1 < p->nsubs ? p->sub_starts[f + 1] : p->nslots;
+		size_t lo = p->sub_starts[f],
+		       hi = f + 1 < p->nsubs ? p->sub_starts[f + 1] : p->nslots;
 
 		for (size_t i = lo; i < hi; i++) {
 			const struct pds_insn *in = &p->insns[i];
@@ -419,8 +422,7 @@ static int check_jumps_local(struct kctx *c)
 				continue;
 			if (i && pds_insn_is_lddw(&p->insns[i - 1]))
 				continue;
-			t = (int64_t)i + 1 +
-			    (in->code == (BPF_JMP32 | BPF_JA) ? in->imm : in->off);
+			t = (int64_t)i + 1 + (in->code == (BPF_JMP32 | BPF_JA) ? in->imm : in->off);
 			if (t < (int64_t)lo || t >= (int64_t)hi)
 				return kerr(c, i, PDS_CHK_E_INSN_JUMP_RANGE,
 					    "jump to slot %lld leaves function '%s'", (long long)t,

@@ -116,7 +116,8 @@ static bool add_off(struct dval *d, int64_t k)
 			return false;
 		return true;
 	}
-	return !__builtin_add_overflow(d->lo, k, &d->lo) && !__builtin_add_overflow(d->hi, k, &d->hi);
+	return !__builtin_add_overflow(d->lo, k, &d->lo) &&
+	       !__builtin_add_overflow(d->hi, k, &d->hi);
 }
 
 static bool narrow_view(uint8_t v)
@@ -137,7 +138,8 @@ static void to_view32(struct dval *d, uint8_t view)
 		d_top(d);
 		return;
 	}
-	if (__builtin_add_overflow(d->lo, d->c, &d->lo) || __builtin_add_overflow(d->hi, d->c, &d->hi)) {
+	if (__builtin_add_overflow(d->lo, d->c, &d->lo) ||
+	    __builtin_add_overflow(d->hi, d->c, &d->hi)) {
 		d_top(d);
 		return;
 	}
@@ -531,32 +533,52 @@ struct test {
 static uint8_t mirror(uint8_t op)
 {
 	switch (op) {
-	case BPF_JLT: return BPF_JGT;
-	case BPF_JGT: return BPF_JLT;
-	case BPF_JLE: return BPF_JGE;
-	case BPF_JGE: return BPF_JLE;
-	case BPF_JSLT: return BPF_JSGT;
-	case BPF_JSGT: return BPF_JSLT;
-	case BPF_JSLE: return BPF_JSGE;
-	case BPF_JSGE: return BPF_JSLE;
-	default: return op;
+	case BPF_JLT:
+		return BPF_JGT;
+	case BPF_JGT:
+		return BPF_JLT;
+	case BPF_JLE:
+		return BPF_JGE;
+	case BPF_JGE:
+		return BPF_JLE;
+	case BPF_JSLT:
+		return BPF_JSGT;
+	case BPF_JSGT:
+		return BPF_JSLT;
+	case BPF_JSLE:
+		return BPF_JSGE;
+	case BPF_JSGE:
+		return BPF_JSLE;
+	default:
+		return op;
 	}
 }
 
 static uint8_t negate(uint8_t op)
 {
 	switch (op) {
-	case BPF_JEQ: return BPF_JNE;
-	case BPF_JNE: return BPF_JEQ;
-	case BPF_JLT: return BPF_JGE;
-	case BPF_JGE: return BPF_JLT;
-	case BPF_JLE: return BPF_JGT;
-	case BPF_JGT: return BPF_JLE;
-	case BPF_JSLT: return BPF_JSGE;
-	case BPF_JSGE: return BPF_JSLT;
-	case BPF_JSLE: return BPF_JSGT;
-	case BPF_JSGT: return BPF_JSLE;
-	default: return 0;
+	case BPF_JEQ:
+		return BPF_JNE;
+	case BPF_JNE:
+		return BPF_JEQ;
+	case BPF_JLT:
+		return BPF_JGE;
+	case BPF_JGE:
+		return BPF_JLT;
+	case BPF_JLE:
+		return BPF_JGT;
+	case BPF_JGT:
+		return BPF_JLE;
+	case BPF_JSLT:
+		return BPF_JSGE;
+	case BPF_JSGE:
+		return BPF_JSLT;
+	case BPF_JSLE:
+		return BPF_JSGT;
+	case BPF_JSGT:
+		return BPF_JSLE;
+	default:
+		return 0;
 	}
 }
 
@@ -785,7 +807,8 @@ static void bound_ne(struct ivtest *t, struct tres *r)
 			r->kind = T_NEVER;
 			r->rule = "termination/skips-bound";
 			snprintf(r->reason, sizeof(r->reason),
-				 "the counter starts at %lld and moves by %lld: it never equals %lld",
+				 "the counter starts at %lld and moves by %lld: it never equals "
+				 "%lld",
 				 (long long)t->u0, (long long)t->smin, (long long)t->bl);
 			return;
 		}
@@ -865,10 +888,11 @@ static int iv_test(struct lctx *c, const struct test *ts, uint8_t op, const stru
 		return 0;
 	}
 	if (!pick_domain(du, c->latch.v[du->var].view, op,
-			 BPF_CLASS(c->prog->insns[ts->slot].code) == BPF_JMP32, width, ab, &t.D, &dlo,
-			 &dhi)) {
+			 BPF_CLASS(c->prog->insns[ts->slot].code) == BPF_JMP32, width, ab, &t.D,
+			 &dlo, &dhi)) {
 		fail(r, "termination/unbounded-loop",
-		     "the counter is compared in a width the analysis cannot relate to its updates");
+		     "the counter is compared in a width the analysis cannot relate to its "
+		     "updates");
 		return 0;
 	}
 	dd = (i128)dhi - dlo;
@@ -886,7 +910,8 @@ static int iv_test(struct lctx *c, const struct test *ts, uint8_t op, const stru
 		i128 lo, hi;
 
 		range_in(&t.D, &e, &lo, &hi);
-		if (lo + dlo >= t.D.min && hi + dlo <= t.D.max && (t.D.width == 64 || e.umax <= 0xffffffffull)) {
+		if (lo + dlo >= t.D.min && hi + dlo <= t.D.max &&
+		    (t.D.width == 64 || e.umax <= 0xffffffffull)) {
 			t.e0 = true;
 			t.e0lo = wrap(&t.D, lo + dlo);
 			t.e0hi = wrap(&t.D, hi + dlo);
@@ -947,8 +972,7 @@ static void walk_test(struct lctx *c, const struct dval *du, struct tres *r)
 		     "run-time budget)");
 		return;
 	}
-	if (!l || l->kind != D_CALL || l->var != v ||
-	    (du->kind == D_CALL && du->slot != l->slot) ||
+	if (!l || l->kind != D_CALL || l->var != v || (du->kind == D_CALL && du->slot != l->slot) ||
 	    (du->kind == D_IV && (du->lo != 0 || du->hi != 0 || du->view != V_FULL))) {
 		fail(r, "termination/helper-status-loop",
 		     "the loop exits on a helper's result, which the checker cannot bound");
@@ -1004,7 +1028,8 @@ static int analyse_test(struct lctx *c, const struct test *ts, struct tres *r)
 		return iv_test(c, ts, op, du, au, ab, r);
 	if (pds_av_is_const(ab, &k) && k == 0 && (op == BPF_JNE || op == BPF_JGT))
 		walk_test(c, du, r);
-	else if (du->kind == D_CALL || (!ts->b_imm && (ts->da.kind == D_CALL || ts->db.kind == D_CALL)))
+	else if (du->kind == D_CALL ||
+		 (!ts->b_imm && (ts->da.kind == D_CALL || ts->db.kind == D_CALL)))
 		fail(r, "termination/helper-status-loop",
 		     "the loop exits on a helper's result, which the checker cannot bound");
 	else
@@ -1150,13 +1175,15 @@ static int decide(struct lctx *c, struct test *tests, struct tres *res, uint32_t
 		bool feasible = true;
 
 		if (res[i].kind != T_NEVER) {
-			err = exit_feasible(c, tests[i].block, tests[i].exit_taken ? 1 : 0, &feasible);
+			err = exit_feasible(c, tests[i].block, tests[i].exit_taken ? 1 : 0,
+					    &feasible);
 			if (err)
 				goto out;
 		}
 		all_never &= res[i].kind == T_NEVER || !feasible;
-		if (res[i].kind == T_FAIL && (reason < 0 || res[reason].kind != T_FAIL ||
-					      !strcmp(res[reason].rule, "termination/unbounded-loop")))
+		if (res[i].kind == T_FAIL &&
+		    (reason < 0 || res[reason].kind != T_FAIL ||
+		     !strcmp(res[reason].rule, "termination/unbounded-loop")))
 			reason = (int)i;
 		if (res[i].kind == T_NEVER && reason < 0)
 			reason = (int)i;
@@ -1250,7 +1277,8 @@ static int gather_tests(struct lctx *c, struct test **tests, uint32_t *nt)
 static int rpo_cmp_ctx(const void *a, const void *b, void *ctx)
 {
 	const struct pds_cfg *cfg = ctx;
-	uint32_t x = cfg->blocks[*(const uint32_t *)a].rpo, y = cfg->blocks[*(const uint32_t *)b].rpo;
+	uint32_t x = cfg->blocks[*(const uint32_t *)a].rpo,
+		 y = cfg->blocks[*(const uint32_t *)b].rpo;
 
 	return x < y ? -1 : x > y;
 }
@@ -1274,7 +1302,10 @@ static int setup(struct lctx *c)
 
 int pds_loop_bound(const struct pds_absint *ai, uint32_t li, struct pds_loop_bound *out)
 {
-	struct lctx c = {.ai = ai, .cfg = ai->cfg, .prog = ai->cfg->prog, .loop = &ai->cfg->loops[li],
+	struct lctx c = {.ai = ai,
+			 .cfg = ai->cfg,
+			 .prog = ai->cfg->prog,
+			 .loop = &ai->cfg->loops[li],
 			 .pos = ai->scratch};
 	struct test *tests = NULL;
 	struct tres *res = NULL;

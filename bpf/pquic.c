@@ -63,9 +63,10 @@ static int resolve_call(struct pq_ctx *c, const struct pds_elf_rel *r, size_t sl
 				"%s relocation against '%s' on an instruction that is not a call",
 				"R_BPF_64_32", sym->name);
 	if (sym->shndx != SHN_UNDEF)
-		return slot_err(c, slot, PDS_CHK_E_BPF_CALL,
-				"BPF-to-BPF call of local function '%s': PQUIC resolves only helpers",
-				sym->name[0] ? sym->name : "<section>");
+		return slot_err(
+			c, slot, PDS_CHK_E_BPF_CALL,
+			"BPF-to-BPF call of local function '%s': PQUIC resolves only helpers",
+			sym->name[0] ? sym->name : "<section>");
 	if (!sym->name[0])
 		return slot_err(c, slot, PDS_CHK_E_RELOC_SYMBOL,
 				"call relocation against a symbol without a name");
@@ -90,16 +91,15 @@ static int resolve_string(struct pq_ctx *c, const struct pds_elf_rel *r, size_t 
 		return slot_err(c, slot, PDS_CHK_E_RELOC_TARGET,
 				"%s relocation against '%s' on an instruction that is not lddw",
 				"R_BPF_64_64", sym->name);
-	if (sym->shndx == SHN_UNDEF || sym->shndx >= c->e->nsecs ||
-	    !c->e->secs[sym->shndx].data)
+	if (sym->shndx == SHN_UNDEF || sym->shndx >= c->e->nsecs || !c->e->secs[sym->shndx].data)
 		return slot_err(c, slot, PDS_CHK_E_RELOC_STRING,
 				"string relocation against '%s', which has no data in the object",
 				sym->name);
 	s = &c->e->secs[sym->shndx];
 	if (sym->value >= s->size)
 		return slot_err(c, slot, PDS_CHK_E_RELOC_STRING,
-				"string relocation against '%s' points past the end of %s", sym->name,
-				s->name);
+				"string relocation against '%s' points past the end of %s",
+				sym->name, s->name);
 	str = (const char *)s->data + sym->value;
 	end = memchr(str, '\0', s->size - sym->value);
 	if (!end)
@@ -140,9 +140,10 @@ static int apply_relocs(struct pq_ctx *c)
 		size_t slot = r->off / 8;
 
 		if (r->off % 8 != 0)
-			err = slot_err(c, slot, PDS_CHK_E_RELOC_OFFSET,
-				       "relocation at offset 0x%llx is not on an instruction boundary",
-				       (unsigned long long)r->off);
+			err = slot_err(
+				c, slot, PDS_CHK_E_RELOC_OFFSET,
+				"relocation at offset 0x%llx is not on an instruction boundary",
+				(unsigned long long)r->off);
 		else if (r->type == R_BPF_64_32 || r->type == R_BPF_64_32_ALT)
 			err = resolve_call(c, r, slot);
 		else if (r->type == R_BPF_64_64)

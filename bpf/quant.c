@@ -275,7 +275,8 @@ uint64_t pds_poly_eval(const struct pds_poly *p, const struct pds_quantities *q)
 		if (m->overflow)
 			return SAT;
 		for (uint32_t k = 0; k < m->nvars; k++)
-			v = sat_mul(v, m->vars[k] && m->vars[k] <= q->n ? q->v[m->vars[k] - 1].max : SAT);
+			v = sat_mul(v, m->vars[k] && m->vars[k] <= q->n ? q->v[m->vars[k] - 1].max
+									: SAT);
 		if (v != SAT)
 			v = v / m->den + (v % m->den != 0);
 		total = sat_add(total, v);

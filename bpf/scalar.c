@@ -263,9 +263,9 @@ bool pds_av_equal(const struct pds_av *a, const struct pds_av *b)
 {
 	return a->kind == b->kind && a->prov == b->prov && a->prov_arg == b->prov_arg &&
 	       a->sym == b->sym && a->id == b->id && a->link == b->link &&
-	       a->link_op == b->link_op && a->link_k == b->link_k && a->smin == b->smin && a->smax == b->smax &&
-	       a->umin == b->umin && a->umax == b->umax && a->tval == b->tval &&
-	       a->tmask == b->tmask;
+	       a->link_op == b->link_op && a->link_k == b->link_k && a->smin == b->smin &&
+	       a->smax == b->smax && a->umin == b->umin && a->umax == b->umax &&
+	       a->tval == b->tval && a->tmask == b->tmask;
 }
 
 void pds_av_truncate(struct pds_av *a, int size)
@@ -362,8 +362,8 @@ static void op_mod(struct pds_av *r, const struct pds_av *a, const struct pds_av
 	from_u(r, a->umax < b->umin ? a->umin : 0, hi, (struct tnum){0, ~0ull});
 }
 
-static void op_shift(struct pds_av *r, const struct pds_av *a, const struct pds_av *b,
-		     uint8_t op, int width)
+static void op_shift(struct pds_av *r, const struct pds_av *a, const struct pds_av *b, uint8_t op,
+		     int width)
 {
 	uint64_t s;
 
@@ -377,7 +377,8 @@ static void op_shift(struct pds_av *r, const struct pds_av *a, const struct pds_
 	s &= (uint64_t)width - 1; /* masked shift amount */
 	if (op == BPF_LSH) {
 		if (a->umax <= (UINT64_MAX >> s))
-			from_u(r, a->umin << s, a->umax << s, (struct tnum){a->tval << s, a->tmask << s});
+			from_u(r, a->umin << s, a->umax << s,
+			       (struct tnum){a->tval << s, a->tmask << s});
 		else
 			from_u(r, 0, UINT64_MAX, (struct tnum){a->tval << s, a->tmask << s});
 	} else if (op == BPF_RSH) {
@@ -395,8 +396,9 @@ static void op_shift(struct pds_av *r, const struct pds_av *a, const struct pds_
 
 static void op_bits(struct pds_av *r, const struct pds_av *a, const struct pds_av *b, uint8_t op)
 {
-	struct tnum t = op == BPF_AND ? tn_and(tn(a), tn(b))
-				      : op == BPF_OR ? tn_or(tn(a), tn(b)) : tn_xor(tn(a), tn(b));
+	struct tnum t = op == BPF_AND  ? tn_and(tn(a), tn(b))
+			: op == BPF_OR ? tn_or(tn(a), tn(b))
+				       : tn_xor(tn(a), tn(b));
 
 	if (op == BPF_AND)
 		from_u(r, 0, umin64(a->umax, b->umax), t);
@@ -647,7 +649,7 @@ bool pds_av_refine(struct pds_av *a, struct pds_av *b, uint8_t op, bool jmp32, b
 		return true;
 	if (jmp32 && (!fits32(a, sign) || !fits32(b, sign)))
 		return true; /* compares only the low halves: no refinement */
-	if (!taken) { /* the negated condition */
+	if (!taken) {	     /* the negated condition */
 		static const uint8_t neg[16] = {
 			[BPF_JEQ >> 4] = BPF_JNE,   [BPF_JNE >> 4] = BPF_JEQ,
 			[BPF_JGT >> 4] = BPF_JLE,   [BPF_JLE >> 4] = BPF_JGT,

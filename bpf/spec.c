@@ -27,9 +27,9 @@ struct sctx {
 	const struct pds_chk_diag_sink *sink;
 };
 
-static const char *const objects[] = {"cnx",	       "path", "pkt", "pkt_ctx",
-				      "sack_item",     "cnxid", "stream_head", "crypto_context",
-				      "ph",	       "preq", "stream_data"};
+static const char *const objects[] = {"cnx",	   "path",  "pkt",	   "pkt_ctx",
+				      "sack_item", "cnxid", "stream_head", "crypto_context",
+				      "ph",	   "preq",  "stream_data"};
 
 PDS_PRINTF(3, 4)
 static int serr(struct sctx *c, int code, const char *fmt, ...)
@@ -48,8 +48,7 @@ static int parse_u64(struct sctx *c, const char *tok, uint64_t max, uint64_t *ou
 	char *end;
 	unsigned long long v;
 
-	if (!tok || !isdigit((unsigned char)tok[0]) ||
-	    (tok[0] == '0' && tok[1] && tok[1] != 'x'))
+	if (!tok || !isdigit((unsigned char)tok[0]) || (tok[0] == '0' && tok[1] && tok[1] != 'x'))
 		return serr(c, PDS_CHK_E_SPEC_NUMBER, "'%s' is not a decimal or 0x number",
 			    tok ? tok : "");
 	errno = 0;
@@ -162,9 +161,10 @@ static int parse_list(struct sctx *c, char **t, int n)
 		n = 7;
 	} else if (n != 7 || strcmp(t[4], "length") || strcmp(t[5], "<=") ||
 		   (strcmp(t[3], "acyclic") && strcmp(t[3], "acyclic,"))) {
-		return serr(c, PDS_CHK_E_SPEC_SYNTAX,
-			    "expected 'list GETTER KEY: acyclic, length <= MAX' or 'list GETTER KEY "
-			    "<= MAX'");
+		return serr(
+			c, PDS_CHK_E_SPEC_SYNTAX,
+			"expected 'list GETTER KEY: acyclic, length <= MAX' or 'list GETTER KEY "
+			"<= MAX'");
 	}
 	kl = strlen(t[2]);
 	if (kl && t[2][kl - 1] == ':')
@@ -220,8 +220,8 @@ PDS_API int pds_chk_spec_parse_mem(const char *buf, size_t len, const char *name
 		return PDS_CHK_E_INVAL;
 	*out = NULL;
 	if (len > PDS_CHK_SPEC_MAX_SIZE)
-		return serr(&c, PDS_CHK_E_SPEC_TOO_LARGE, "spec of %zu bytes is over the %u allowed",
-			    len, PDS_CHK_SPEC_MAX_SIZE);
+		return serr(&c, PDS_CHK_E_SPEC_TOO_LARGE,
+			    "spec of %zu bytes is over the %u allowed", len, PDS_CHK_SPEC_MAX_SIZE);
 	c.spec = pds_calloc(1, sizeof(*c.spec));
 	if (!c.spec)
 		return PDS_CHK_E_NOMEM;
@@ -239,7 +239,8 @@ PDS_API int pds_chk_spec_parse_mem(const char *buf, size_t len, const char *name
 		}
 		for (size_t i = 0; !err && i < n; i++)
 			if ((unsigned char)buf[at + i] < 0x20 && buf[at + i] != '\t')
-				err = serr(&c, PDS_CHK_E_SPEC_BYTES, "control byte 0x%02x at column %zu",
+				err = serr(&c, PDS_CHK_E_SPEC_BYTES,
+					   "control byte 0x%02x at column %zu",
 					   (unsigned char)buf[at + i], i + 1);
 		if (err)
 			break;
@@ -271,7 +272,8 @@ PDS_API int pds_chk_spec_parse(const char *path, const struct pds_chk_diag_sink 
 	if (!out)
 		return PDS_CHK_E_INVAL;
 	*out = NULL;
-	err = pds_read_file(path, PDS_CHK_SPEC_MAX_SIZE, PDS_CHK_E_SPEC_TOO_LARGE, &buf, &len, sink);
+	err = pds_read_file(path, PDS_CHK_SPEC_MAX_SIZE, PDS_CHK_E_SPEC_TOO_LARGE, &buf, &len,
+			    sink);
 	if (err)
 		return err;
 	err = pds_chk_spec_parse_mem(buf, len, path, sink, out);

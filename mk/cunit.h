@@ -45,16 +45,16 @@ fail:
 	return 2;
 }
 
-#define PDS_TEST(fn)                                                                              \
-	{                                                                                        \
-		#fn, fn                                                                          \
+#define PDS_TEST(fn)                                                                               \
+	{                                                                                          \
+#fn, fn                                                                            \
 	}
 
-#define PDS_TEST_MAIN(suite_name, ...)                                                            \
-	int main(void)                                                                           \
-	{                                                                                        \
-		static const struct pds_test tests_[] = {__VA_ARGS__};                           \
-		return pds_test_run(suite_name, tests_, sizeof(tests_) / sizeof(tests_[0]));    \
+#define PDS_TEST_MAIN(suite_name, ...)                                                             \
+	int main(void)                                                                             \
+	{                                                                                          \
+		static const struct pds_test tests_[] = {__VA_ARGS__};                             \
+		return pds_test_run(suite_name, tests_, sizeof(tests_) / sizeof(tests_[0]));       \
 	}
 
 #endif

@@ -317,7 +317,8 @@ static int check_prog(struct run *r, const struct pds_chk_prog *p)
 		term = NULL;
 	rc = prog_exit(term);
 	if (r->opt.disasm) {
-		pds_chk_disasm(p, stdout, PDS_DISASM_BYTES | (r->opt.source ? PDS_DISASM_SOURCE : 0));
+		pds_chk_disasm(p, stdout,
+			       PDS_DISASM_BYTES | (r->opt.source ? PDS_DISASM_SOURCE : 0));
 		fputc('\n', stdout);
 	}
 	if (r->cfg_out)
@@ -332,8 +333,8 @@ static int check_prog(struct run *r, const struct pds_chk_prog *p)
 
 static int check_object(struct run *r, const char *path, enum pds_chk_profile profile)
 {
-	struct pds_chk_open_opts opts = {.sz = sizeof(opts), .profile = profile,
-					 .diag = {on_diag, r}};
+	struct pds_chk_open_opts opts = {
+		.sz = sizeof(opts), .profile = profile, .diag = {on_diag, r}};
 	struct pds_chk_obj *obj = NULL;
 	unsigned warnings = r->warnings;
 	int rc = EXIT_HOLDS;
@@ -356,8 +357,8 @@ static int check_object(struct run *r, const char *path, enum pds_chk_profile pr
 
 static int worse(int a, int b)
 {
-	static const int rank[] = {[EXIT_HOLDS] = 0, [EXIT_UNKNOWN] = 1, [EXIT_VIOLATED] = 2,
-				   [EXIT_BAD_INPUT] = 3};
+	static const int rank[] = {
+		[EXIT_HOLDS] = 0, [EXIT_UNKNOWN] = 1, [EXIT_VIOLATED] = 2, [EXIT_BAD_INPUT] = 3};
 
 	return rank[b] > rank[a] ? b : a;
 }
@@ -439,11 +440,16 @@ static int check_input(struct run *r, const char *path)
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
-		{"profile", required_argument, NULL, 'p'}, {"disasm", no_argument, NULL, 'd'},
-		{"json", no_argument, NULL, 'j'},	   {"quiet", no_argument, NULL, 'q'},
-		{"werror", no_argument, NULL, 'W'},	   {"no-source", no_argument, NULL, 'S'},
-		{"help", no_argument, NULL, 'h'},	   {"version", no_argument, NULL, 'V'},
-		{"cfg", required_argument, NULL, 'c'},	   {"spec", required_argument, NULL, 's'},
+		{"profile", required_argument, NULL, 'p'},
+		{"disasm", no_argument, NULL, 'd'},
+		{"json", no_argument, NULL, 'j'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"werror", no_argument, NULL, 'W'},
+		{"no-source", no_argument, NULL, 'S'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{"cfg", required_argument, NULL, 'c'},
+		{"spec", required_argument, NULL, 's'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;

@@ -17,7 +17,8 @@
 #include <pds/analysis.h>
 #include <pds/check.h>
 
-#define INSN(c, d, s, o, i) ((struct pds_insn){.code = (c), .dst = (d), .src = (s), .off = (o), .imm = (i)})
+#define INSN(c, d, s, o, i)                                                                        \
+	((struct pds_insn){.code = (c), .dst = (d), .src = (s), .off = (o), .imm = (i)})
 
 static double now(void)
 {
@@ -67,7 +68,8 @@ static size_t gen_loops16(struct pds_insn *v, size_t n, int32_t trip)
 		v[at++] = INSN(0xb7, 1, 0, 0, 0);
 		for (int k = 0; k < 12; k++)
 			v[at++] = k % 3 ? INSN(0x07, (uint8_t)(2 + k % 4), 0, 0, k)
-					: INSN(0xaf, (uint8_t)(2 + k % 4), (uint8_t)(2 + (k + 1) % 4), 0, 0);
+					: INSN(0xaf, (uint8_t)(2 + k % 4),
+					       (uint8_t)(2 + (k + 1) % 4), 0, 0);
 		v[at++] = INSN(0x0f, 0, 1, 0, 0);
 		v[at++] = INSN(0x07, 1, 0, 0, 1);
 		v[at++] = INSN(0xa5, 1, 0, -15, trip);

@@ -22,10 +22,10 @@ extern "C" {
 
 /* Ordered from best to worst; a program's verdict is the worst of its loops'. */
 enum pds_chk_verdict {
-	PDS_VERDICT_PROVEN = 0,		/* terminates; bound is a number (or formula + number) */
+	PDS_VERDICT_PROVEN = 0,		 /* terminates; bound is a number (or formula + number) */
 	PDS_VERDICT_PROVEN_ASSUMING = 1, /* terminates if the listed host facts hold */
-	PDS_VERDICT_UNKNOWN = 2,	/* could not decide; reason says why */
-	PDS_VERDICT_FAILS = 3,		/* certainly does not terminate when reached */
+	PDS_VERDICT_UNKNOWN = 2,	 /* could not decide; reason says why */
+	PDS_VERDICT_FAILS = 3,		 /* certainly does not terminate when reached */
 };
 
 PDS_API const char *pds_chk_verdict_name(enum pds_chk_verdict v);
@@ -59,31 +59,31 @@ struct pds_chk_facts {
 /* ------------------------------------------------------------------ reports */
 
 struct pds_chk_loop_report {
-	uint32_t header;	 /* slot of the loop head */
-	uint32_t depth;		 /* 1 for an outermost loop */
-	int parent;		 /* index of the enclosing loop, or -1 */
+	uint32_t header; /* slot of the loop head */
+	uint32_t depth;	 /* 1 for an outermost loop */
+	int parent;	 /* index of the enclosing loop, or -1 */
 	enum pds_chk_verdict verdict;
-	uint64_t max_iter;	 /* bound on the back edges taken per entry; UINT64_MAX: none */
-	char *iter_formula;	 /* iterations over named quantities, or NULL when a constant */
-	char *ivar;		 /* loop variable (debug name, else register or stack slot) */
-	const char *rule;	 /* stable rule id when not proven, else NULL */
-	char *reason;		 /* human text when not proven, else NULL */
+	uint64_t max_iter;  /* bound on the back edges taken per entry; UINT64_MAX: none */
+	char *iter_formula; /* iterations over named quantities, or NULL when a constant */
+	char *ivar;	    /* loop variable (debug name, else register or stack slot) */
+	const char *rule;   /* stable rule id when not proven, else NULL */
+	char *reason;	    /* human text when not proven, else NULL */
 	int has_loc;
-	struct pds_srcloc loc;	 /* source position of the loop head when known */
-	uint32_t exit_slot;	 /* the bounding exit test, when one was found */
+	struct pds_srcloc loc; /* source position of the loop head when known */
+	uint32_t exit_slot;    /* the bounding exit test, when one was found */
 };
 
 struct pds_chk_term_report {
 	enum pds_chk_verdict verdict;
-	uint64_t bound;		/* worst-case instructions executed; UINT64_MAX when unbounded */
-	char *formula;		/* the bound over named quantities, NULL when a plain number */
-	char **assumptions;	/* host facts the verdict relies on */
+	uint64_t bound;	    /* worst-case instructions executed; UINT64_MAX when unbounded */
+	char *formula;	    /* the bound over named quantities, NULL when a plain number */
+	char **assumptions; /* host facts the verdict relies on */
 	size_t nassumptions;
 	struct pds_chk_loop_report *loops;
 	size_t nloops;
-	const char *rule;	/* rule id of the first reason the program is not proven */
+	const char *rule; /* rule id of the first reason the program is not proven */
 	char *reason;
-	int irreducible;	/* an irreducible cycle was found */
+	int irreducible; /* an irreducible cycle was found */
 };
 
 struct pds_chk_term_opts {
@@ -103,8 +103,8 @@ PDS_API int pds_chk_termination(const struct pds_chk_prog *prog,
 PDS_API void pds_chk_term_report_free(struct pds_chk_term_report *r);
 
 /* Graphviz DOT of the CFG with loops and their bounds marked. */
-PDS_API int pds_chk_cfg_dot(const struct pds_chk_prog *prog,
-			    const struct pds_chk_term_report *r, FILE *out);
+PDS_API int pds_chk_cfg_dot(const struct pds_chk_prog *prog, const struct pds_chk_term_report *r,
+			    FILE *out);
 
 #ifdef __cplusplus
 }

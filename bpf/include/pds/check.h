@@ -58,13 +58,13 @@ enum pds_chk_level {
  */
 struct pds_chk_diag {
 	enum pds_chk_level level;
-	int code;	  /* enum pds_chk_err, or 0 for warnings and notes with a rule only */
-	const char *rule; /* stable id matched by tests and scripts */
-	const char *file; /* object or manifest path as given */
-	const char *section; /* code section, or NULL */
-	int64_t insn;	     /* instruction slot in the program, or -1 */
-	uint64_t sec_off;    /* byte offset of that instruction in its section */
-	unsigned line;	     /* manifest line (1-based), or 0 */
+	int code;	      /* enum pds_chk_err, or 0 for warnings and notes with a rule only */
+	const char *rule;     /* stable id matched by tests and scripts */
+	const char *file;     /* object or manifest path as given */
+	const char *section;  /* code section, or NULL */
+	int64_t insn;	      /* instruction slot in the program, or -1 */
+	uint64_t sec_off;     /* byte offset of that instruction in its section */
+	unsigned line;	      /* manifest line (1-based), or 0 */
 	const char *src_file; /* source file from BTF/DWARF line info, or NULL */
 	unsigned src_line, src_col;
 	const char *message;
@@ -95,11 +95,11 @@ struct pds_insn {
 /* What a slot refers to, resolved from relocations, BTF or the profile. */
 enum pds_ref_kind {
 	PDS_REF_NONE = 0,
-	PDS_REF_HELPER,	 /* call of a helper: name (and id in the kernel profile) */
-	PDS_REF_SUBPROG, /* BPF-to-BPF call: target slot in the linked program */
-	PDS_REF_KFUNC,	 /* call of a kernel function by name */
-	PDS_REF_STRING,	 /* lddw of a string constant (PQUIC) */
-	PDS_REF_MAP,	 /* lddw of a map (kernel): name */
+	PDS_REF_HELPER,	   /* call of a helper: name (and id in the kernel profile) */
+	PDS_REF_SUBPROG,   /* BPF-to-BPF call: target slot in the linked program */
+	PDS_REF_KFUNC,	   /* call of a kernel function by name */
+	PDS_REF_STRING,	   /* lddw of a string constant (PQUIC) */
+	PDS_REF_MAP,	   /* lddw of a map (kernel): name */
 	PDS_REF_MAP_VALUE, /* lddw of a global-data map value: name + offset */
 	PDS_REF_FUNC_ADDR, /* lddw of a subprogram's address */
 };
@@ -176,8 +176,8 @@ PDS_API const struct pds_insn_ref *pds_chk_prog_ref(const struct pds_chk_prog *p
 PDS_API int pds_chk_prog_srcloc(const struct pds_chk_prog *prog, size_t slot,
 				struct pds_srcloc *loc);
 /* Section and byte offset a slot came from (subprograms keep their own). */
-PDS_API void pds_chk_prog_origin(const struct pds_chk_prog *prog, size_t slot,
-				 const char **section, uint64_t *sec_off);
+PDS_API void pds_chk_prog_origin(const struct pds_chk_prog *prog, size_t slot, const char **section,
+				 uint64_t *sec_off);
 /* Slots of the program that start a subprogram (slot 0 first); returns the count. */
 PDS_API size_t pds_chk_prog_subprogs(const struct pds_chk_prog *prog, const uint32_t **starts,
 				     const char *const **names);
@@ -190,8 +190,7 @@ enum pds_disasm_flags {
 };
 
 /* Writes one instruction's text ("r0 = 1", "call get_cnx") into buf. */
-PDS_API int pds_chk_insn_text(const struct pds_chk_prog *prog, size_t slot, char *buf,
-			      size_t size);
+PDS_API int pds_chk_insn_text(const struct pds_chk_prog *prog, size_t slot, char *buf, size_t size);
 PDS_API int pds_chk_disasm(const struct pds_chk_prog *prog, FILE *out, unsigned flags);
 
 #ifdef __cplusplus
