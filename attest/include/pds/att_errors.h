@@ -9,6 +9,8 @@
 #ifndef PDS_ATT_ERRORS_H
 #define PDS_ATT_ERRORS_H
 
+/* one row per code reads better than the formatter's layout */
+/* clang-format off */
 #define PDS_ATT_ERRORS(X)                                                                         \
 	X(OK, 0, "ok", "success")                                                                \
 	X(E_NOMEM, 1, "sys/nomem", "out of memory")                                             \
@@ -70,8 +72,9 @@
 	X(E_TLOG_ORIGIN, 112, "tlog/origin-mismatch", "checkpoint names another log")                   \
 	X(E_TLOG_PENDING, 113, "tlog/bad-pending", "pending-batch record is malformed")                 \
 	X(E_TLOG_READONLY, 114, "tlog/read-only", "log was opened read-only")                           \
-	X(E_TLOG_PATH, 115, "tlog/bad-path", "tile path is not in the tlog-tiles encoding")             \
+	X(E_TLOG_PATH, 115, "tlog/bad-path", "tile path is not in the tlog-tiles encoding")
 
+/* clang-format on */
 enum pds_att_err {
 #define PDS_ATT_ERR_ENUM(name, value, rule, desc) PDS_ATT_##name = value,
 	PDS_ATT_ERRORS(PDS_ATT_ERR_ENUM)

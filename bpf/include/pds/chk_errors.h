@@ -11,6 +11,8 @@
 #define PDS_CHK_ERRORS_H
 
 /* X(name, value, rule id, description) */
+/* one row per code reads better than the formatter's layout */
+/* clang-format off */
 #define PDS_CHK_ERRORS(X)                                                                         \
 	X(OK, 0, "ok", "success")                                                                \
 	/* system and usage: 1..19 */                                                              \
@@ -146,6 +148,7 @@
 	X(E_SPEC_HELPER, 185, "spec/unknown-helper", "unknown helper name")                       \
 	X(E_SPEC_BYTES, 186, "spec/bad-bytes", "NUL or control character in the spec")
 
+/* clang-format on */
 enum pds_chk_err {
 #define PDS_CHK_ERR_ENUM(name, value, rule, desc) PDS_CHK_##name = value,
 	PDS_CHK_ERRORS(PDS_CHK_ERR_ENUM)

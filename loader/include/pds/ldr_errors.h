@@ -11,6 +11,8 @@
 #define PDS_LDR_ERRORS_H
 
 /* X(name, value, rule id, description) */
+/* one row per code reads better than the formatter's layout */
+/* clang-format off */
 #define PDS_LDR_ERRORS(X)                                                                          \
 	X(OK, 0, "ok", "success")                                                                  \
 	/* system and usage: 1..19 */                                                              \
@@ -34,6 +36,7 @@
 	X(E_VM_UNSUPPORTED, 31, "vm/unsupported-reference",                                        \
 	  "reference (global data, callback address) the interpreter does not run")
 
+/* clang-format on */
 enum pds_ldr_err {
 #define PDS_LDR_ERR_ENUM(name, value, rule, desc) PDS_LDR_##name = value,
 	PDS_LDR_ERRORS(PDS_LDR_ERR_ENUM)
