@@ -167,9 +167,8 @@ static void av_pointer(struct pds_av *a, enum pds_av_kind kind, int64_t off)
 {
 	pds_av_unknown(a);
 	a->kind = (uint8_t)kind;
-	if (kind == PDS_AV_STACK) {
-		a->smin = a->smax = off;
-	}
+	if (kind == PDS_AV_STACK || kind == PDS_AV_PLUGIN)
+		a->smin = a->smax = off; /* offset from r10 / from the allocation */
 }
 
 static void state_top(struct pds_astate *s)
@@ -268,6 +267,11 @@ static void getter_result(const struct pds_absint *ai, const struct pds_astate *
 		r0->sym = pds_quantity_get(ai->quants, name, UINT64_MAX, NULL);
 	}
 	r0->prov = PDS_PROV_GETTER;
+	r0->prov_arg = (uint16_t)key;
+	if (!strcmp(helper, "get_cnx") && key == 0 && has_param) {
+		r0->prov = PDS_PROV_INPUT; /* protoop input N: an object the spec can name */
+		r0->prov_arg = (uint16_t)param;
+	}
 }
 
 static void call_helper(const struct pds_absint *ai, struct pds_astate *s, uint32_t slot)
@@ -281,8 +285,13 @@ static void call_helper(const struct pds_absint *ai, struct pds_astate *s, uint3
 			av_pointer(&r0, PDS_AV_PLUGIN, 0);
 		else if (starts_with(name, "get_"))
 			getter_result(ai, s, name, &r0);
-		else if (!strcmp(name, "my_malloc") || !strcmp(name, "my_realloc"))
+		else if (!strcmp(name, "my_malloc") || !strcmp(name, "my_realloc")) {
+			const struct pds_av *size = &s->r[!strcmp(name, "my_malloc") ? 2 : 3];
+
 			av_pointer(&r0, PDS_AV_PLUGIN, 0);
+			if (size->kind == PDS_AV_SCALAR)
+				r0.region = size->umin; /* NULL when it fails: stores then fault */
+		}
 	}
 	s->r[0] = r0;
 	for (int r = 1; r <= 5; r++)
@@ -378,25 +387,32 @@ static int store(struct pds_astate *s, const struct pds_insn *in, const struct p
 
 /* ------------------------------------------------------------------ transfer */
 
+/* Pointer plus or minus a scalar: the offset moves by the scalar's signed range. */
+static void shift_offset(struct pds_av *dst, const struct pds_av *src, bool add)
+{
+	int64_t lo, hi;
+	bool ovf = add ? (__builtin_add_overflow(dst->smin, src->smin, &lo) |
+			  __builtin_add_overflow(dst->smax, src->smax, &hi))
+		       : (__builtin_sub_overflow(dst->smin, src->smax, &lo) |
+			  __builtin_sub_overflow(dst->smax, src->smin, &hi));
+	uint64_t region = dst->region;
+	enum pds_av_kind kind = (enum pds_av_kind)dst->kind;
+
+	av_pointer(dst, kind, 0);
+	dst->region = region;
+	dst->smin = ovf ? INT64_MIN : lo;
+	dst->smax = ovf ? INT64_MAX : hi;
+}
+
 static void alu_ptr(struct pds_astate *s, const struct pds_insn *in, const struct pds_av *src)
 {
 	struct pds_av *dst = &s->r[in->dst];
 	uint8_t op = BPF_OP(in->code);
-	uint64_t k;
 
 	if (BPF_CLASS(in->code) == BPF_ALU64 && (op == BPF_ADD || op == BPF_SUB) &&
 	    src->kind == PDS_AV_SCALAR) {
-		if (dst->kind == PDS_AV_STACK && pds_av_is_const(src, &k) &&
-		    dst->smin == dst->smax) {
-			int64_t d = op == BPF_ADD ? (int64_t)k : -(int64_t)k;
-
-			av_pointer(dst, PDS_AV_STACK, dst->smin + d);
-			return;
-		}
-		if (dst->kind == PDS_AV_STACK) {
-			av_pointer(dst, PDS_AV_STACK, 0);
-			dst->smin = INT64_MIN; /* somewhere in the stack */
-			dst->smax = INT64_MAX;
+		if (dst->kind == PDS_AV_STACK || dst->kind == PDS_AV_PLUGIN) {
+			shift_offset(dst, src, op == BPF_ADD);
 			return;
 		}
 		av_pointer(dst, (enum pds_av_kind)dst->kind, 0);
@@ -404,13 +420,13 @@ static void alu_ptr(struct pds_astate *s, const struct pds_insn *in, const struc
 	}
 	if (BPF_CLASS(in->code) == BPF_ALU64 && op == BPF_ADD && dst->kind == PDS_AV_SCALAR &&
 	    src->kind != PDS_AV_SCALAR && src->kind != PDS_AV_UNINIT) {
-		enum pds_av_kind kind = (enum pds_av_kind)src->kind;
+		struct pds_av scalar = *dst;
 
-		av_pointer(dst, kind, 0);
-		if (kind == PDS_AV_STACK) {
-			dst->smin = INT64_MIN;
-			dst->smax = INT64_MAX;
-		}
+		*dst = *src;
+		if (dst->kind == PDS_AV_STACK || dst->kind == PDS_AV_PLUGIN)
+			shift_offset(dst, &scalar, true);
+		else
+			av_pointer(dst, (enum pds_av_kind)src->kind, 0);
 		return;
 	}
 	pds_av_unknown(dst);

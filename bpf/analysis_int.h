@@ -159,6 +159,7 @@ struct pds_av {
 	uint32_t link; /* this value is floor(value #link / k) (* k): x % k = x - that */
 	uint8_t link_op;
 	uint64_t link_k;
+	uint64_t region; /* PLUGIN: bytes known allocated from offset 0 (0: unknown) */
 	int64_t smin, smax;
 	uint64_t umin, umax;
 	uint64_t tval, tmask; /* known bits: bit known when its tmask bit is 0 */

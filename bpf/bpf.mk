@@ -2,7 +2,7 @@
 PART_INCLUDES += -Ibpf/include
 $(eval $(call pds_part,CHK,bpf,pdscheck,-lbpf -lelf -lz,))
 HEADERS += bpf/include/pds/check.h bpf/include/pds/chk_errors.h bpf/include/pds/manifest.h \
-	bpf/include/pds/analysis.h bpf/include/pds/spec.h
+	bpf/include/pds/analysis.h bpf/include/pds/spec.h bpf/include/pds/effects.h
 PKGCONFIGS += $(O)/pdscheck.pc
 
 # eBPF test programs, compiled by the build (never committed as objects).
@@ -41,3 +41,10 @@ $(FUZZ_SEEDS)/fuzz_elf.stamp: $(CHK_PQUIC_PROGS) $(CHK_KERNEL_PROGS)
 	for f in $(CHK_KERNEL_PROGS); do seed '\001' $$f || exit 1; done
 	@touch $@
 fuzz: $(FUZZ_SEEDS)/fuzz_elf.stamp
+
+# The shipped protoop specs, compiled into the library as a string.
+PQUIC_SPEC := docs/specs/pquic.spec
+$(GEN)/pquic_spec.inc: mk/gen-bytes.sh $(wildcard $(PQUIC_SPEC))
+	@mkdir -p $(@D)
+	$(Q)sh $< $(PQUIC_SPEC) > $@.tmp && mv $@.tmp $@
+$(O)/bpf/spec.o $(FUZZO)/bpf/spec.o: $(GEN)/pquic_spec.inc

@@ -197,6 +197,8 @@ void pds_av_join(struct pds_av *a, const struct pds_av *b)
 		a->sym = 0;
 	if (a->id != b->id)
 		a->id = 0;
+	if (a->region > b->region)
+		a->region = b->region;
 	if (a->link != b->link || a->link_op != b->link_op || a->link_k != b->link_k) {
 		a->link = 0;
 		a->link_op = 0;
@@ -262,7 +264,7 @@ void pds_av_widen(struct pds_av *a, const struct pds_av *b)
 bool pds_av_equal(const struct pds_av *a, const struct pds_av *b)
 {
 	return a->kind == b->kind && a->prov == b->prov && a->prov_arg == b->prov_arg &&
-	       a->sym == b->sym && a->id == b->id && a->link == b->link &&
+	       a->sym == b->sym && a->id == b->id && a->link == b->link && a->region == b->region &&
 	       a->link_op == b->link_op && a->link_k == b->link_k && a->smin == b->smin &&
 	       a->smax == b->smax && a->umin == b->umin && a->umax == b->umax &&
 	       a->tval == b->tval && a->tmask == b->tmask;
@@ -643,7 +645,8 @@ bool pds_av_refine(struct pds_av *a, struct pds_av *b, uint8_t op, bool jmp32, b
 {
 	bool sign = op == BPF_JSGT || op == BPF_JSGE || op == BPF_JSLT || op == BPF_JSLE;
 
-	if (a->kind != PDS_AV_SCALAR && a->kind != PDS_AV_HOST && a->kind != PDS_AV_PLUGIN)
+	/* pointers keep offsets, not values, in their bounds: nothing to refine */
+	if (a->kind != PDS_AV_SCALAR)
 		return true;
 	if (b->kind != PDS_AV_SCALAR)
 		return true;

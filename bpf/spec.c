@@ -13,6 +13,8 @@
 
 struct pds_chk_spec {
 	struct pds_chk_facts facts;
+	struct pds_chk_protoop_spec *protoops;
+	size_t nprotoops;
 	struct pds_chk_fact_range *ranges;
 	struct pds_chk_fact_list *lists;
 	size_t nranges, nlists;
@@ -22,6 +24,7 @@ struct pds_chk_spec {
 
 struct sctx {
 	struct pds_chk_spec *spec;
+	struct pds_chk_protoop_spec *cur; /* protoop being declared, or NULL */
 	const char *name;
 	unsigned line;
 	const struct pds_chk_diag_sink *sink;
@@ -189,6 +192,147 @@ static int parse_list(struct sctx *c, char **t, int n)
 	return 0;
 }
 
+static const char *const object_kinds[] = {"cnx",	    "path", "pkt",   "pkt_ctx",
+					   "sack_item", "cnxid", "stream_head", "crypto_context",
+					   "ph",	    "preq"};
+
+static int grow(void **v, size_t n, size_t size)
+{
+	void *nv = realloc(*v, (n + 1) * size);
+
+	if (!nv)
+		return PDS_CHK_E_NOMEM;
+	*v = nv;
+	memset((char *)nv + n * size, 0, size);
+	return 0;
+}
+
+static int need_protoop(struct sctx *c, const char *what)
+{
+	if (!c->cur)
+		return serr(c, PDS_CHK_E_SPEC_SYNTAX, "'%s' outside a 'protoop NAME' section", what);
+	return 0;
+}
+
+static bool valid_name(const char *s)
+{
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-' && *s != '.')
+			return false;
+	return true;
+}
+
+static int parse_protoop(struct sctx *c, char **t, int n)
+{
+	struct pds_chk_spec *sp = c->spec;
+
+	if (n != 2 || !valid_name(t[1]))
+		return serr(c, PDS_CHK_E_SPEC_SYNTAX, "expected 'protoop NAME'");
+	for (size_t i = 0; i < sp->nprotoops; i++)
+		if (!strcmp(sp->protoops[i].name, t[1]))
+			return serr(c, PDS_CHK_E_SPEC_DUPLICATE, "protoop %s declared twice", t[1]);
+	if (grow((void **)&sp->protoops, sp->nprotoops, sizeof(*sp->protoops)))
+		return serr(c, PDS_CHK_E_NOMEM, "out of memory");
+	c->cur = &sp->protoops[sp->nprotoops++];
+	c->cur->name = pds_strdup(t[1]);
+	return c->cur->name ? 0 : serr(c, PDS_CHK_E_NOMEM, "out of memory");
+}
+
+/* input N NAME [KIND] / output N NAME */
+static int parse_io(struct sctx *c, char **t, int n, bool input)
+{
+	struct pds_chk_spec_input **v = input ? &c->cur->inputs : &c->cur->outputs;
+	size_t *nv = input ? &c->cur->ninputs : &c->cur->noutputs;
+	struct pds_chk_spec_input *e;
+	uint64_t idx;
+	int err;
+
+	if (n < 3 || n > (input ? 4 : 3) || !valid_name(t[2]))
+		return serr(c, PDS_CHK_E_SPEC_SYNTAX, "expected '%s'",
+			    input ? "input N NAME [KIND]" : "output N NAME");
+	err = parse_u64(c, t[1], 63, &idx);
+	if (err)
+		return err;
+	for (size_t i = 0; i < *nv; i++)
+		if ((*v)[i].index == idx)
+			return serr(c, PDS_CHK_E_SPEC_DUPLICATE, "%s %llu declared twice", t[0],
+				    (unsigned long long)idx);
+	if (n == 4) {
+		bool known = false;
+
+		for (size_t i = 0; i < PDS_ARRAY_SIZE(object_kinds); i++)
+			known |= !strcmp(t[3], object_kinds[i]);
+		if (!known)
+			return serr(c, PDS_CHK_E_SPEC_SYNTAX, "unknown host object kind '%s'", t[3]);
+	}
+	if (grow((void **)v, *nv, sizeof(**v)))
+		return serr(c, PDS_CHK_E_NOMEM, "out of memory");
+	e = &(*v)[(*nv)++];
+	e->index = (uint16_t)idx;
+	e->name = pds_strdup(t[2]);
+	e->kind = n == 4 ? pds_strdup(t[3]) : NULL;
+	return e->name && (n != 4 || e->kind) ? 0 : serr(c, PDS_CHK_E_NOMEM, "out of memory");
+}
+
+/* allow SETTER KEY on cnx|input N */
+static int parse_allow(struct sctx *c, char **t, int n)
+{
+	struct pds_chk_protoop_spec *p = c->cur;
+	struct pds_chk_spec_allow a = {0};
+	uint64_t idx = 0;
+	int err;
+
+	if ((n != 5 && n != 6) || strcmp(t[3], "on") || strncmp(t[1], "set_", 4) ||
+	    (n == 5 && strcmp(t[4], "cnx")) || (n == 6 && strcmp(t[4], "input")))
+		return serr(c, PDS_CHK_E_SPEC_SYNTAX,
+			    "expected 'allow SETTER KEY on cnx' or 'allow SETTER KEY on input N'");
+	{
+		char getter[64];
+
+		snprintf(getter, sizeof(getter), "get_%s", t[1] + 4);
+		err = parse_getter(c, getter);
+		if (!err)
+			err = parse_key(c, getter, t[2], &a.key);
+	}
+	if (!err && n == 6)
+		err = parse_u64(c, t[5], 63, &idx);
+	if (err)
+		return err;
+	a.object = n == 6 ? PDS_CHK_OBJECT_INPUT : PDS_CHK_OBJECT_CNX;
+	a.input = (uint16_t)idx;
+	if (grow((void **)&p->allows, p->nallows, sizeof(*p->allows)))
+		return serr(c, PDS_CHK_E_NOMEM, "out of memory");
+	a.setter = pds_strdup(t[1]);
+	a.key_name = pds_strdup(t[2]);
+	p->allows[p->nallows++] = a;
+	return a.setter && a.key_name ? 0 : serr(c, PDS_CHK_E_NOMEM, "out of memory");
+}
+
+static int parse_name_list(struct sctx *c, char **t, int n, char ***v, size_t *nv)
+{
+	if (n != 2 || (!valid_name(t[1]) && strcmp(t[1], "*")))
+		return serr(c, PDS_CHK_E_SPEC_SYNTAX, "expected '%s NAME'", t[0]);
+	if (grow((void **)v, *nv, sizeof(**v)))
+		return serr(c, PDS_CHK_E_NOMEM, "out of memory");
+	(*v)[*nv] = pds_strdup(t[1]);
+	return (*v)[(*nv)++] ? 0 : serr(c, PDS_CHK_E_NOMEM, "out of memory");
+}
+
+static int parse_protoop_line(struct sctx *c, char **t, int n)
+{
+	int err = need_protoop(c, t[0]);
+
+	if (err)
+		return err;
+	if (!strcmp(t[0], "input") || !strcmp(t[0], "output"))
+		return parse_io(c, t, n, t[0][0] == 'i');
+	if (!strcmp(t[0], "allow"))
+		return parse_allow(c, t, n);
+	if (!strcmp(t[0], "allow-helper"))
+		return parse_name_list(c, t, n, &c->cur->helpers, &c->cur->nhelpers);
+	return parse_name_list(c, t, n, &c->cur->protoops, &c->cur->nprotoops);
+}
+
 static int parse_line(struct sctx *c, char *line)
 {
 	char *t[MAX_TOKENS], *save = NULL, *tok;
@@ -205,26 +349,28 @@ static int parse_line(struct sctx *c, char *line)
 		return parse_range(c, t, n);
 	if (!strcmp(t[0], "list"))
 		return parse_list(c, t, n);
-	return serr(c, PDS_CHK_E_SPEC_SYNTAX, "unknown declaration '%s' (range, list)", t[0]);
+	if (!strcmp(t[0], "protoop"))
+		return parse_protoop(c, t, n);
+	if (!strcmp(t[0], "input") || !strcmp(t[0], "output") || !strcmp(t[0], "allow") ||
+	    !strcmp(t[0], "allow-helper") || !strcmp(t[0], "allow-protoop"))
+		return parse_protoop_line(c, t, n);
+	return serr(c, PDS_CHK_E_SPEC_SYNTAX,
+		    "unknown declaration '%s' (range, list, protoop, input, output, allow, "
+		    "allow-helper, allow-protoop)",
+		    t[0]);
 }
 
-PDS_API int pds_chk_spec_parse_mem(const char *buf, size_t len, const char *name,
-				   const struct pds_chk_diag_sink *sink, struct pds_chk_spec **out)
+static int parse_into(struct pds_chk_spec *spec, const char *buf, size_t len, const char *name,
+		      const struct pds_chk_diag_sink *sink)
 {
-	struct sctx c = {.name = name ? name : "<spec>", .sink = sink};
+	struct sctx c = {.spec = spec, .name = name ? name : "<spec>", .sink = sink};
 	char line[PDS_CHK_SPEC_MAX_LINE + 1];
 	size_t at = 0;
 	int err = 0;
 
-	if (!out || (!buf && len))
-		return PDS_CHK_E_INVAL;
-	*out = NULL;
 	if (len > PDS_CHK_SPEC_MAX_SIZE)
 		return serr(&c, PDS_CHK_E_SPEC_TOO_LARGE,
 			    "spec of %zu bytes is over the %u allowed", len, PDS_CHK_SPEC_MAX_SIZE);
-	c.spec = pds_calloc(1, sizeof(*c.spec));
-	if (!c.spec)
-		return PDS_CHK_E_NOMEM;
 	while (!err && at < len) {
 		const char *nl = memchr(buf + at, '\n', len - at);
 		size_t n = nl ? (size_t)(nl - (buf + at)) : len - at;
@@ -250,16 +396,67 @@ PDS_API int pds_chk_spec_parse_mem(const char *buf, size_t len, const char *name
 		/* past the newline; a last line without one (even if it ends in \r) ends the text */
 		at = nl ? (size_t)(nl - buf) + 1 : len;
 	}
-	if (err) {
-		pds_chk_spec_free(c.spec);
-		return err;
-	}
 	c.spec->facts.ranges = c.spec->ranges;
 	c.spec->facts.nranges = c.spec->nranges;
 	c.spec->facts.lists = c.spec->lists;
 	c.spec->facts.nlists = c.spec->nlists;
-	*out = c.spec;
+	return err;
+}
+
+PDS_API int pds_chk_spec_parse_mem(const char *buf, size_t len, const char *name,
+				   const struct pds_chk_diag_sink *sink, struct pds_chk_spec **out)
+{
+	struct pds_chk_spec *spec;
+	int err;
+
+	if (!out || (!buf && len))
+		return PDS_CHK_E_INVAL;
+	*out = NULL;
+	spec = pds_calloc(1, sizeof(*spec));
+	if (!spec)
+		return PDS_CHK_E_NOMEM;
+	err = parse_into(spec, buf, len, name, sink);
+	if (err) {
+		pds_chk_spec_free(spec);
+		return err;
+	}
+	*out = spec;
 	return 0;
+}
+
+PDS_API int pds_chk_spec_add_mem(struct pds_chk_spec *spec, const char *buf, size_t len,
+				 const char *name, const struct pds_chk_diag_sink *sink)
+{
+	if (!spec || (!buf && len))
+		return PDS_CHK_E_INVAL;
+	return parse_into(spec, buf, len, name, sink);
+}
+
+PDS_API int pds_chk_spec_add_file(struct pds_chk_spec *spec, const char *path,
+				  const struct pds_chk_diag_sink *sink)
+{
+	void *buf;
+	size_t len;
+	int err;
+
+	if (!spec)
+		return PDS_CHK_E_INVAL;
+	err = pds_read_file(path, PDS_CHK_SPEC_MAX_SIZE, PDS_CHK_E_SPEC_TOO_LARGE, &buf, &len, sink);
+	if (err)
+		return err;
+	err = parse_into(spec, buf, len, path, sink);
+	free(buf);
+	return err;
+}
+
+static const char builtin_spec[] = {
+#include "pquic_spec.inc"
+	0};
+
+PDS_API int pds_chk_spec_builtin(const struct pds_chk_diag_sink *sink, struct pds_chk_spec **out)
+{
+	return pds_chk_spec_parse_mem(builtin_spec, sizeof(builtin_spec) - 1, "<built-in pquic.spec>",
+				      sink, out);
 }
 
 PDS_API int pds_chk_spec_parse(const char *path, const struct pds_chk_diag_sink *sink,
@@ -281,10 +478,49 @@ PDS_API int pds_chk_spec_parse(const char *path, const struct pds_chk_diag_sink 
 	return err;
 }
 
+static void free_names(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void free_protoop(struct pds_chk_protoop_spec *p)
+{
+	for (size_t i = 0; i < p->ninputs; i++) {
+		free(p->inputs[i].name);
+		free(p->inputs[i].kind);
+	}
+	for (size_t i = 0; i < p->noutputs; i++)
+		free(p->outputs[i].name);
+	for (size_t i = 0; i < p->nallows; i++) {
+		free(p->allows[i].setter);
+		free(p->allows[i].key_name);
+	}
+	free(p->inputs);
+	free(p->outputs);
+	free(p->allows);
+	free_names(p->helpers, p->nhelpers);
+	free_names(p->protoops, p->nprotoops);
+	free(p->name);
+}
+
+PDS_API const struct pds_chk_protoop_spec *pds_chk_spec_protoop(const struct pds_chk_spec *spec,
+								 const char *name)
+{
+	for (size_t i = 0; spec && name && i < spec->nprotoops; i++)
+		if (!strcmp(spec->protoops[i].name, name))
+			return &spec->protoops[i];
+	return NULL;
+}
+
 PDS_API void pds_chk_spec_free(struct pds_chk_spec *spec)
 {
 	if (!spec)
 		return;
+	for (size_t i = 0; i < spec->nprotoops; i++)
+		free_protoop(&spec->protoops[i]);
+	free(spec->protoops);
 	for (size_t i = 0; i < spec->nstrings; i++)
 		free(spec->strings[i]);
 	free(spec->strings);

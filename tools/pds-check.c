@@ -14,6 +14,7 @@
 
 #include <pds/analysis.h>
 #include <pds/check.h>
+#include <pds/effects.h>
 #include <pds/manifest.h>
 #include <pds/spec.h>
 
@@ -40,7 +41,9 @@ struct options {
 	bool quiet;
 	bool werror;
 	const char *cfg_path;
-	const char *spec_path;
+	const char *spec_paths[16];
+	int nspecs;
+	const char *protoop; /* for objects given alone (--protoop) */
 };
 
 struct run {
@@ -51,6 +54,7 @@ struct run {
 	unsigned errors, warnings;
 	struct pds_chk_spec *spec;
 	FILE *cfg_out;
+	const char *protoop; /* protoop of the object being checked */
 };
 
 static void usage(FILE *out)
@@ -67,7 +71,9 @@ static void usage(FILE *out)
 	      "      --no-source     do not interleave source lines in --disasm\n"
 	      "  -c, --cfg=FILE      write each program's CFG as Graphviz DOT, loops and\n"
 	      "                      their bounds marked\n"
-	      "  -s, --spec=FILE     host facts (ranges, list bounds) the analyses may assume\n"
+	      "  -s, --spec=FILE     more specs: host facts (ranges, list bounds) and protoop\n"
+	      "                      specs, added to the built-in PQUIC ones (repeatable)\n"
+	      "  -P, --protoop=NAME  protoop an object given alone is attached to (side effects)\n"
 	      "  -j, --json          print one JSON document on standard output\n"
 	      "  -q, --quiet         print errors only\n"
 	      "  -W, --werror        treat warnings as a violated property (exit 1)\n"
@@ -247,8 +253,54 @@ static void json_termination(struct run *r, const struct pds_chk_term_report *t)
 	pds_json_end_obj(&r->json);
 }
 
+static void json_effects(struct run *r, const struct pds_chk_effects_report *e)
+{
+	pds_json_begin_obj(&r->json, "side_effects");
+	pds_json_str(&r->json, "protoop", r->protoop);
+	if (!e) {
+		pds_json_str(&r->json, "verdict", "unknown");
+		pds_json_str(&r->json, "reason", r->protoop ? "the analysis could not run"
+							     : "no protoop given (--protoop)");
+		pds_json_end_obj(&r->json);
+		return;
+	}
+	pds_json_str(&r->json, "verdict", pds_chk_effects_verdict_name(e->verdict));
+	pds_json_begin_arr(&r->json, "writes");
+	for (size_t i = 0; i < e->nwrites; i++) {
+		pds_json_begin_obj(&r->json, NULL);
+		pds_json_str(&r->json, "setter", e->writes[i].setter);
+		pds_json_str(&r->json, "key", e->writes[i].key);
+		pds_json_str(&r->json, "object", e->writes[i].object);
+		if (e->writes[i].via)
+			pds_json_str(&r->json, "via_protoop", e->writes[i].via);
+		pds_json_end_obj(&r->json);
+	}
+	pds_json_end_arr(&r->json);
+	pds_json_begin_arr(&r->json, "protoops_called");
+	for (size_t i = 0; i < e->nprotoops; i++)
+		pds_json_str(&r->json, NULL, e->protoops[i]);
+	pds_json_end_arr(&r->json);
+	pds_json_begin_arr(&r->json, "findings");
+	for (size_t i = 0; i < e->nfindings; i++) {
+		const struct pds_chk_finding *f = &e->findings[i];
+
+		pds_json_begin_obj(&r->json, NULL);
+		pds_json_uint(&r->json, "insn", f->slot);
+		pds_json_bool(&r->json, "violation", f->violation);
+		pds_json_str(&r->json, "rule", f->rule);
+		pds_json_str(&r->json, "message", f->message);
+		if (f->has_loc) {
+			pds_json_str(&r->json, "src_file", f->loc.file);
+			pds_json_uint(&r->json, "src_line", f->loc.line);
+		}
+		pds_json_end_obj(&r->json);
+	}
+	pds_json_end_arr(&r->json);
+	pds_json_end_obj(&r->json);
+}
+
 static void json_prog(struct run *r, const struct pds_chk_prog *p,
-		      const struct pds_chk_term_report *term)
+		      const struct pds_chk_term_report *term, const struct pds_chk_effects_report *eff)
 {
 	const uint32_t *starts;
 	const char *const *names;
@@ -269,10 +321,7 @@ static void json_prog(struct run *r, const struct pds_chk_prog *p,
 	}
 	pds_json_end_arr(&r->json);
 	json_termination(r, term);
-	pds_json_begin_obj(&r->json, "side_effects");
-	pds_json_str(&r->json, "verdict", "unknown");
-	pds_json_str(&r->json, "reason", "the side-effect analysis is not part of this version");
-	pds_json_end_obj(&r->json);
+	json_effects(r, eff);
 	pds_json_end_obj(&r->json);
 }
 
@@ -294,28 +343,53 @@ static void print_termination(const struct pds_chk_prog *p, const struct pds_chk
 	printf("\n");
 }
 
-/* Exit code of one program from its verdicts (side effects are not decided yet). */
-static int prog_exit(const struct pds_chk_term_report *t)
+static void print_effects(const struct pds_chk_prog *p, const struct run *r,
+			  const struct pds_chk_effects_report *e)
 {
-	if (!t)
-		return EXIT_UNKNOWN;
-	if (t->verdict == PDS_VERDICT_FAILS)
+	printf("%s: side effects %s", pds_chk_prog_name(p),
+	       e ? pds_chk_effects_verdict_name(e->verdict) : "unknown");
+	if (!e) {
+		printf(" (%s)\n", r->protoop ? "the analysis could not run" : "no protoop given");
+		return;
+	}
+	printf(" for %s; writes:", r->protoop);
+	if (!e->nwrites)
+		printf(" none");
+	for (size_t i = 0; i < e->nwrites; i++)
+		printf("%s %s %s on %s", i ? "," : "", e->writes[i].setter, e->writes[i].key,
+		       e->writes[i].object);
+	printf("\n");
+}
+
+/* Exit code of one program from its verdicts. */
+static int prog_exit(const struct pds_chk_term_report *t, const struct pds_chk_effects_report *e)
+{
+	if ((t && t->verdict == PDS_VERDICT_FAILS) || (e && e->verdict == PDS_EFFECTS_VIOLATION))
 		return EXIT_VIOLATED;
-	return EXIT_UNKNOWN;
+	if (!t || t->verdict == PDS_VERDICT_UNKNOWN || !e || e->verdict != PDS_EFFECTS_OK)
+		return EXIT_UNKNOWN;
+	return EXIT_HOLDS;
 }
 
 static int worse(int a, int b);
 
-static int check_prog(struct run *r, const struct pds_chk_prog *p)
+static int check_prog(struct run *r, const struct pds_chk_prog *p, enum pds_chk_profile profile)
 {
 	struct pds_chk_term_opts topts = {.sz = sizeof(topts), .diag = {on_diag, r}};
+	struct pds_chk_effects_opts eopts = {.sz = sizeof(eopts), .spec = r->spec,
+					     .protoop = r->protoop, .diag = {on_diag, r}};
 	struct pds_chk_term_report *term = NULL;
+	struct pds_chk_effects_report *eff = NULL;
 	int rc;
 
 	topts.facts = pds_chk_spec_facts(r->spec);
 	if (pds_chk_termination(p, &topts, &term) != 0)
 		term = NULL;
-	rc = prog_exit(term);
+	/* side effects are defined for PQUIC pluglets against their protoop's spec */
+	if (r->protoop && profile == PDS_CHK_PROFILE_PQUIC &&
+	    pds_chk_effects(p, &eopts, &eff) != 0)
+		eff = NULL;
+	rc = prog_exit(term, eff);
 	if (r->opt.disasm) {
 		pds_chk_disasm(p, stdout,
 			       PDS_DISASM_BYTES | (r->opt.source ? PDS_DISASM_SOURCE : 0));
@@ -324,10 +398,14 @@ static int check_prog(struct run *r, const struct pds_chk_prog *p)
 	if (r->cfg_out)
 		pds_chk_cfg_dot(p, term, r->cfg_out);
 	if (r->opt.json)
-		json_prog(r, p, term);
-	else if (term && !r->opt.quiet)
-		print_termination(p, term);
+		json_prog(r, p, term, eff);
+	else if (!r->opt.quiet) {
+		if (term)
+			print_termination(p, term);
+		print_effects(p, r, eff);
+	}
 	pds_chk_term_report_free(term);
+	pds_chk_effects_report_free(eff);
 	return rc;
 }
 
@@ -346,7 +424,7 @@ static int check_object(struct run *r, const char *path, enum pds_chk_profile pr
 	if (pds_chk_obj_open(path, &opts, &obj) != 0)
 		rc = EXIT_BAD_INPUT;
 	for (size_t i = 0; obj && i < pds_chk_obj_prog_count(obj); i++)
-		rc = worse(rc, check_prog(r, pds_chk_obj_prog(obj, i)));
+		rc = worse(rc, check_prog(r, pds_chk_obj_prog(obj, i), profile));
 	if (r->opt.json)
 		pds_json_end_arr(&r->json);
 	if (r->opt.werror && r->warnings > warnings)
@@ -393,6 +471,7 @@ static int check_plugin(struct run *r, const char *path)
 			pds_json_str(&r->json, "anchor", anchor_json[pl->anchor & 3]);
 			pds_json_str(&r->json, "file", pl->path);
 		}
+		r->protoop = pl->protoop;
 		rc = worse(rc, check_object(r, pl->path, PDS_CHK_PROFILE_PQUIC));
 		if (r->opt.json)
 			pds_json_end_obj(&r->json);
@@ -420,10 +499,12 @@ static int check_input(struct run *r, const char *path)
 		pds_json_str(&r->json, "file", path);
 		pds_json_str(&r->json, "kind", plugin ? "plugin" : "object");
 	}
-	if (plugin)
+	if (plugin) {
 		rc = check_plugin(r, path);
-	else
+	} else {
+		r->protoop = r->opt.protoop;
 		rc = check_object(r, path, r->opt.profile);
+	}
 	if (r->opt.json) {
 		static const char *const status[] = {[EXIT_HOLDS] = "holds",
 						     [EXIT_VIOLATED] = "violated",
@@ -448,6 +529,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{"no-source", no_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
+		{"protoop", required_argument, NULL, 'P'},
 		{"cfg", required_argument, NULL, 'c'},
 		{"spec", required_argument, NULL, 's'},
 		{NULL, 0, NULL, 0},
@@ -455,13 +537,20 @@ static int parse_args(int argc, char **argv, struct options *o)
 	int c;
 
 	o->source = true;
-	while ((c = getopt_long(argc, argv, "p:djqWhVc:s:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:djqWhVc:s:P:", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'P':
+			o->protoop = optarg;
+			break;
 		case 'c':
 			o->cfg_path = optarg;
 			break;
 		case 's':
-			o->spec_path = optarg;
+			if (o->nspecs == 16) {
+				fprintf(stderr, "pds-check: at most 16 --spec files\n");
+				return EXIT_BAD_INPUT;
+			}
+			o->spec_paths[o->nspecs++] = optarg;
 			break;
 		case 'p':
 			if (pds_chk_profile_parse(optarg, &o->profile) != 0) {
@@ -513,15 +602,19 @@ int main(int argc, char **argv)
 	rc = parse_args(argc, argv, &r.opt);
 	if (rc)
 		return rc;
-	if (r.opt.spec_path) {
+	{
 		struct pds_chk_diag_sink sink = {on_diag, &r};
 		bool json = r.opt.json;
 
 		r.opt.json = false; /* a bad spec is reported before any output */
-		rc = pds_chk_spec_parse(r.opt.spec_path, &sink, &r.spec);
+		rc = pds_chk_spec_builtin(&sink, &r.spec);
+		for (int i = 0; !rc && i < r.opt.nspecs; i++)
+			rc = pds_chk_spec_add_file(r.spec, r.opt.spec_paths[i], &sink);
 		r.opt.json = json;
-		if (rc)
+		if (rc) {
+			pds_chk_spec_free(r.spec);
 			return EXIT_BAD_INPUT;
+		}
 	}
 	if (r.opt.cfg_path) {
 		r.cfg_out = fopen(r.opt.cfg_path, "w");
