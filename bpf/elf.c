@@ -9,6 +9,7 @@
  */
 #include <gelf.h>
 #include <libelf.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,7 +116,9 @@ static int read_sections(struct pds_elf *e, const Elf64_Ehdr *eh,
 	for (size_t i = 1; i < e->nsecs; i++) {
 		uint32_t name_off;
 
-		memcpy(&name_off, &sh[i].sh_name, sizeof(name_off));
+		/* e_shoff need not be aligned: copy the field, never access it in place */
+		memcpy(&name_off, (const uint8_t *)&sh[i] + offsetof(Elf64_Shdr, sh_name),
+		       sizeof(name_off));
 		e->secs[i].name = str_at(shstr, name_off);
 		if (!e->secs[i].name)
 			return ERR(PDS_CHK_E_ELF_STRTAB,
