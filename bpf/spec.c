@@ -453,6 +453,13 @@ static const char builtin_spec[] = {
 #include "pquic_spec.inc"
 	0};
 
+PDS_API const char *pds_chk_spec_builtin_text(size_t *len)
+{
+	if (len)
+		*len = sizeof(builtin_spec) - 1;
+	return builtin_spec;
+}
+
 PDS_API int pds_chk_spec_builtin(const struct pds_chk_diag_sink *sink, struct pds_chk_spec **out)
 {
 	return pds_chk_spec_parse_mem(builtin_spec, sizeof(builtin_spec) - 1, "<built-in pquic.spec>",

@@ -28,6 +28,7 @@
 #include <pds/manifest.h>
 #include <pds/note.h>
 #include <pds/proof.h>
+#include <pds/effects.h>
 #include <pds/spec.h>
 #include <pds/tlog.h>
 
@@ -305,6 +306,39 @@ static void set_termination(struct pds_att_object *ob, const struct pds_chk_term
 	}
 }
 
+struct obj_ctx {
+	const char *path; /* to read */
+	const char *file; /* as recorded */
+	const struct pds_chk_pluglet *pl;
+};
+
+/* Side effects against the protoop's spec: the verdict and the exact write set. */
+static int set_effects(struct run *r, struct pds_att_object *ob, const struct obj_ctx *oc,
+		       const struct pds_chk_prog *p)
+{
+	struct pds_chk_effects_opts eo = {.sz = sizeof(eo), .spec = r->spec,
+					  .protoop = oc->pl ? oc->pl->protoop : NULL};
+	struct pds_chk_effects_report *e = NULL;
+	int err = 0;
+
+	ob->effects = PDS_ATT_UNKNOWN;
+	if (!eo.protoop || pds_chk_effects(p, &eo, &e) != 0)
+		return 0;
+	if (e->verdict == PDS_EFFECTS_OK)
+		ob->effects = PDS_ATT_PROVEN;
+	else if (e->verdict == PDS_EFFECTS_VIOLATION)
+		ob->effects = PDS_ATT_REFUTED;
+	for (size_t i = 0; !err && i < e->nwrites; i++) {
+		char w[200];
+
+		snprintf(w, sizeof(w), "%s:%s@%s", e->writes[i].setter, e->writes[i].key,
+			 e->writes[i].object);
+		err = list_add(&ob->writes, w);
+	}
+	pds_chk_effects_report_free(e);
+	return err;
+}
+
 static struct pds_att_object *new_object(struct run *r, enum pds_chk_verdict v)
 {
 	struct pds_attestation *a = &r->a;
@@ -327,12 +361,6 @@ static struct pds_att_object *new_object(struct run *r, enum pds_chk_verdict v)
 	memset(&a->objects[a->object_count], 0, sizeof(a->objects[0]));
 	return &a->objects[a->object_count++];
 }
-
-struct obj_ctx {
-	const char *path; /* to read */
-	const char *file; /* as recorded */
-	const struct pds_chk_pluglet *pl;
-};
 
 static int add_prog(struct run *r, const struct obj_ctx *oc, const uint8_t digest[32],
 		    const struct pds_chk_prog *p)
@@ -360,9 +388,9 @@ static int add_prog(struct run *r, const struct obj_ctx *oc, const uint8_t diges
 		err = !ob->anchor;
 	}
 	set_termination(ob, t);
-	/* The side-effect analysis does not exist yet: unknown, empty write set. */
-	ob->effects = PDS_ATT_UNKNOWN;
 	ob->memory = PDS_ATT_UNKNOWN;
+	if (!err)
+		err = set_effects(r, ob, oc, p);
 	if (err || !ob->name || !ob->file || helpers_of(p, &ob->helpers))
 		err = -1;
 out:
@@ -433,21 +461,30 @@ static int build(struct run *r)
 {
 	int rc;
 
-	if (r->o.spec) {
+	{
+		/* The built-in protoop specs, plus --spec: the digest covers both texts. */
 		struct pds_chk_diag_sink sink = {chk_diag, r};
+		crypto_hash_sha256_state st;
+		size_t blen;
+		const char *btext = pds_chk_spec_builtin_text(&blen);
+		uint8_t user[32];
 
-		if (pds_chk_spec_parse(r->o.spec, &sink, &r->spec) != 0)
+		if (pds_chk_spec_builtin(&sink, &r->spec) != 0 ||
+		    (r->o.spec && pds_chk_spec_add_file(r->spec, r->o.spec, &sink) != 0))
 			return EXIT_ERROR;
-		rc = sha256_file(r->o.spec, r->a.spec);
-	} else {
-		/* No host facts: the digest of the empty spec. */
-		rc = crypto_hash_sha256(r->a.spec, NULL, 0) ? EXIT_ERROR : 0;
+		rc = r->o.spec ? sha256_file(r->o.spec, user) : 0;
+		crypto_hash_sha256_init(&st);
+		crypto_hash_sha256_update(&st, (const unsigned char *)btext, blen);
+		if (r->o.spec)
+			crypto_hash_sha256_update(&st, user, sizeof(user));
+		crypto_hash_sha256_final(&st, r->a.spec);
 	}
 	r->a.checker = strdup(CHECKER_NAME);
 	r->a.checker_version = strdup(PDS_VERSION);
 	r->a.profile = strdup(pds_chk_profile_name(PDS_CHK_PROFILE_PQUIC));
 	if (!rc && (!r->a.checker || !r->a.checker_version || !r->a.profile ||
-		    list_add(&r->a.passes, "read") || list_add(&r->a.passes, "termination")))
+		    list_add(&r->a.passes, "read") || list_add(&r->a.passes, "termination") ||
+		    list_add(&r->a.passes, "side-effects")))
 		rc = sys_fail("check", ENOMEM);
 	if (!rc)
 		rc = is_manifest(r->o.input) ? check_plugin(r) : check_lone_object(r);

@@ -72,6 +72,8 @@ PDS_API int pds_chk_spec_add_file(struct pds_chk_spec *spec, const char *path,
 				  const struct pds_chk_diag_sink *sink);
 /* The specs shipped with PDS: the 11 PQUIC protoops of pquic-abi.md §5 (docs/specs/pquic.spec). */
 PDS_API int pds_chk_spec_builtin(const struct pds_chk_diag_sink *sink, struct pds_chk_spec **out);
+/* The built-in spec's text (for digests). */
+PDS_API const char *pds_chk_spec_builtin_text(size_t *len);
 PDS_API void pds_chk_spec_free(struct pds_chk_spec *spec);
 /* The protoop's spec, or NULL when the spec does not describe it. */
 PDS_API const struct pds_chk_protoop_spec *pds_chk_spec_protoop(const struct pds_chk_spec *spec,
