@@ -107,7 +107,8 @@ static struct helper_rule classify(const char *name)
 			return rules[i];
 	if (!strncmp(name, "rbt_", 4))
 		r.cls = H_STATE;
-	else if (strstr(name, "_metadata") && (!strncmp(name, "get_", 4) || !strncmp(name, "set_", 4)))
+	else if (strstr(name, "_metadata") &&
+		 (!strncmp(name, "get_", 4) || !strncmp(name, "set_", 4)))
 		r.cls = H_META;
 	else if (!strncmp(name, "get_", 4))
 		r.cls = H_READ;
@@ -175,8 +176,7 @@ static void finding(struct ectx *c, uint32_t slot, bool violation, const char *r
 	for (size_t i = 0; i < c->rep->nfindings; i++) /* one finding per place and rule */
 		if (c->rep->findings[i].slot == slot && !strcmp(c->rep->findings[i].rule, rule))
 			return;
-	if (c->err || (c->err = push((void **)&c->rep->findings, &c->rep->nfindings,
-				     sizeof(*f))))
+	if (c->err || (c->err = push((void **)&c->rep->findings, &c->rep->nfindings, sizeof(*f))))
 		return;
 	f = &c->rep->findings[c->rep->nfindings - 1];
 	f->slot = slot;
@@ -188,8 +188,8 @@ static void finding(struct ectx *c, uint32_t slot, bool violation, const char *r
 		c->err = PDS_CHK_E_NOMEM;
 	pds_prog_loc(c->prog, slot, &loc, &src);
 	if (c->opts->diag.fn)
-		pds_diag_rule(&c->opts->diag, violation ? PDS_CHK_ERROR : PDS_CHK_WARNING, rule, &loc,
-			      "%s", msg);
+		pds_diag_rule(&c->opts->diag, violation ? PDS_CHK_ERROR : PDS_CHK_WARNING, rule,
+			      &loc, "%s", msg);
 }
 
 static void object_name(const struct pds_av *obj, char *buf, size_t size)
@@ -298,7 +298,8 @@ static void check_setter(struct ectx *c, uint32_t slot, const char *setter,
 		if (!output_declared(c->spec, &s->r[3]))
 			finding(c, slot, true, "effects/key-not-allowed",
 				"set_cnx AK_CNX_OUTPUT: output %s is not one the protoop declares",
-				pds_av_is_const(&s->r[3], NULL) ? "number" : "with a variable index");
+				pds_av_is_const(&s->r[3], NULL) ? "number"
+								: "with a variable index");
 		return;
 	}
 	add_write(c, setter, (uint16_t)key, oname, NULL);
@@ -396,7 +397,8 @@ static void check_protoop_call(struct ectx *c, uint32_t slot, const struct pds_a
 	if (!name) {
 		if (!ok)
 			finding(c, slot, true, "effects/protoop-not-constant",
-				"plugin_run_protoop with a protoop name that is not a constant string");
+				"plugin_run_protoop with a protoop name that is not a constant "
+				"string");
 		return;
 	}
 	add_name(c, &c->rep->protoops, &c->rep->nprotoops, name);
@@ -472,7 +474,8 @@ static void check_store(struct ectx *c, uint32_t slot, const struct pds_insn *in
 			const struct pds_astate *s)
 {
 	const struct pds_av *base = &s->r[in->dst];
-	int size = pds_insn_size_bytes(in->code), stack = pds_profile_rules(c->ai.profile)->stack_size;
+	int size = pds_insn_size_bytes(in->code),
+	    stack = pds_profile_rules(c->ai.profile)->stack_size;
 	struct pds_av at = *base;
 
 	if (base->kind == PDS_AV_PLUGIN)
@@ -509,7 +512,8 @@ static void check_uninit_load(struct ectx *c, uint32_t slot, const struct pds_in
 	if ((off & 7) != 0 && pds_astate_slot(s, (int32_t)(off & ~7ll)))
 		return;
 	finding(c, slot, false, "effects/uninitialised-read",
-		"load from r10%+lld, a stack slot not written on every path before", (long long)off);
+		"load from r10%+lld, a stack slot not written on every path before",
+		(long long)off);
 }
 
 static void check_insn(struct ectx *c, uint32_t slot, const struct pds_astate *s)
@@ -591,7 +595,8 @@ static void verdict(struct ectx *c)
 	qsort(r->protoops, r->nprotoops, sizeof(*r->protoops), cmp_str);
 }
 
-PDS_API int pds_chk_effects(const struct pds_chk_prog *prog, const struct pds_chk_effects_opts *opts,
+PDS_API int pds_chk_effects(const struct pds_chk_prog *prog,
+			    const struct pds_chk_effects_opts *opts,
 			    struct pds_chk_effects_report **out)
 {
 	struct ectx c = {.prog = prog, .opts = opts};

@@ -27,10 +27,10 @@ PDS_API const char *pds_chk_effects_verdict_name(enum pds_chk_effects_verdict v)
 /* One write of host state: "set_path AK_PATH_CWIN on input 0". */
 struct pds_chk_write {
 	char *setter;
-	char *key;	/* access-key name, or its number when unknown */
+	char *key; /* access-key name, or its number when unknown */
 	uint16_t key_value;
-	char *object;	/* "cnx", "input0", or "other" */
-	char *via;	/* protoop whose spec'd effect this is, when inherited, else NULL */
+	char *object; /* "cnx", "input0", or "other" */
+	char *via;    /* protoop whose spec'd effect this is, when inherited, else NULL */
 };
 
 struct pds_chk_finding {
@@ -62,7 +62,8 @@ struct pds_chk_effects_opts {
 };
 
 /* Returns 0 and a report whatever the verdict; non-zero when the analysis could not run. */
-PDS_API int pds_chk_effects(const struct pds_chk_prog *prog, const struct pds_chk_effects_opts *opts,
+PDS_API int pds_chk_effects(const struct pds_chk_prog *prog,
+			    const struct pds_chk_effects_opts *opts,
 			    struct pds_chk_effects_report **out);
 PDS_API void pds_chk_effects_report_free(struct pds_chk_effects_report *r);
 
