@@ -163,6 +163,8 @@ void pds_linetab_free(struct pds_linetab *t);
 /* BTF .BTF.ext line info; 0 when absent or read, a code when malformed. */
 int pds_btf_lines(const struct pds_elf *e, struct pds_linetab *t,
 		  const struct pds_chk_diag_sink *sink);
+/* Structure of .BTF (kinds, record sizes, names, type ids); 0 when absent or sound. */
+int pds_btf_check(const struct pds_elf *e, const struct pds_chk_diag_sink *sink);
 /* DWARF .debug_line; 0 when absent or read, a code when malformed. */
 int pds_dwarf_lines(const struct pds_elf *e, struct pds_linetab *t,
 		    const struct pds_chk_diag_sink *sink);

@@ -507,6 +507,8 @@ int pds_kernel_read(struct pds_chk_obj *obj, const struct pds_elf *e,
 	int err;
 
 	err = load_relocs(&c);
+	if (!err) /* libbpf trusts BTF type ids: check them first */
+		err = pds_btf_check(e, sink);
 	if (!err)
 		err = libbpf_open(&c, &bo);
 	if (!err)

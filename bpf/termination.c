@@ -632,9 +632,10 @@ PDS_API int pds_chk_termination(const struct pds_chk_prog *prog,
 		err = compute_bound(&t);
 	if (!err && t.rep->verdict > PDS_VERDICT_PROVEN_ASSUMING)
 		t.rep->bound = UINT64_MAX;
+	/* every declared fact about a quantity the program reads may have narrowed a
+	 * bound, even where the formula no longer names it: all are listed */
 	for (uint32_t i = 0; !err && i < t.quants.n; i++)
-		if (t.quants.v[i].assumption && t.rep->verdict <= PDS_VERDICT_PROVEN_ASSUMING &&
-		    t.rep->formula && strstr(t.rep->formula, t.quants.v[i].name))
+		if (t.quants.v[i].assumption && t.rep->verdict <= PDS_VERDICT_PROVEN_ASSUMING)
 			err = add_assumption(t.rep, t.quants.v[i].assumption);
 	if (!err && t.rep->nassumptions && t.rep->verdict == PDS_VERDICT_PROVEN)
 		t.rep->verdict = PDS_VERDICT_PROVEN_ASSUMING;

@@ -139,6 +139,8 @@
 	  "relocation in .debug_line of the wrong type or target")                                 \
 	X(E_DWARF_ADDRESS, 172, "dwarf/bad-address",                                               \
 	  "line row outside its code section or not on an instruction")                           \
+	X(E_BTF_TYPES, 173, "btf/bad-types",                                                        \
+	  "malformed .BTF type section (unknown kind, truncated record, type id out of range)")  \
 	/* specs: 180..199 */                                                                      \
 	X(E_SPEC_SYNTAX, 180, "spec/syntax", "line does not follow the spec grammar")            \
 	X(E_SPEC_KEY, 181, "spec/unknown-key", "unknown access key")                              \
