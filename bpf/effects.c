@@ -325,9 +325,12 @@ static void check_destination(struct ectx *c, uint32_t slot, const char *what,
 		if (dst->smin >= -stack && dst->smax <= 0 && len_hi <= (uint64_t)stack &&
 		    dst->smax + (int64_t)len_hi <= 0)
 			return;
-		finding(c, slot, true, "effects/write-outside-plugin-memory",
-			"%s: up to %llu bytes at r10%+lld may leave the %d-byte stack", what,
-			(unsigned long long)len_hi, (long long)dst->smax, stack);
+		/* certainly outside: a violation; an offset the analysis lost: undecided */
+		finding(c, slot, dst->smin >= 0 || dst->smax < -stack,
+			"effects/write-outside-plugin-memory",
+			"%s: up to %llu bytes at r10%+lld..%+lld may leave the %d-byte stack", what,
+			(unsigned long long)len_hi, (long long)dst->smin, (long long)dst->smax,
+			stack);
 		return;
 	}
 	if (dst->kind == PDS_AV_PLUGIN) {
@@ -485,8 +488,9 @@ static void check_store(struct ectx *c, uint32_t slot, const struct pds_insn *in
 		    !__builtin_add_overflow(at.smax, in->off, &at.smax) && at.smin >= -stack &&
 		    at.smax + size <= 0)
 			return;
-		finding(c, slot, true, "effects/stack-out-of-bounds",
-			"%d-byte store may leave the %d-byte stack", size, stack);
+		finding(c, slot, at.smin >= 0 || at.smax < -stack, "effects/stack-out-of-bounds",
+			"%d-byte store at r10%+lld..%+lld may leave the %d-byte stack", size,
+			(long long)at.smin, (long long)at.smax, stack);
 		return;
 	}
 	if (base->kind == PDS_AV_HOST || base->kind == PDS_AV_CTX || base->kind == PDS_AV_CONST ||
