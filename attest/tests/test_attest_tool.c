@@ -61,8 +61,10 @@ static void setup(void)
 		return;
 	dir = ut_tmpdir("attest");
 	CU_ASSERT_EQUAL_FATAL(run("cd %s && cp %s/header_parsed.o %s/before_sending_packet.o . && "
-				  "printf 'org.example.demo\\nheader_parsed replace "
+				  "printf 'org.example.demo\\nheader_parsed_ext replace "
 				  "header_parsed.o\\n' > demo.plugin && "
+				  "printf 'org.example.spec\\nheader_parsed replace "
+				  "header_parsed.o\\n' > spec.plugin && "
 				  "printf 'org.example.loop\\nbefore_sending_packet replace "
 				  "before_sending_packet.o\\n' > "
 				  "loop.plugin && "
@@ -117,7 +119,7 @@ static void verify_pds(const char *name, size_t nsigs)
 	CU_ASSERT_STRING_EQUAL(a->plugin, "org.example.demo");
 	CU_ASSERT_EQUAL(a->has_manifest, 1);
 	CU_ASSERT_EQUAL_FATAL(a->object_count, 1);
-	CU_ASSERT_STRING_EQUAL(a->objects[0].name, "header_parsed");
+	CU_ASSERT_STRING_EQUAL(a->objects[0].name, "header_parsed_ext");
 	CU_ASSERT_STRING_EQUAL(a->objects[0].anchor, "replace");
 	CU_ASSERT_EQUAL(a->objects[0].termination, PDS_ATT_PROVEN);
 	CU_ASSERT(a->objects[0].bound > 0);
@@ -245,10 +247,11 @@ static void test_refusals(void)
 	CU_ASSERT_EQUAL(run("cat %s/err", dir), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "termination unknown is not accepted"));
 	CU_ASSERT_EQUAL(run("test -e %s/loop.plugin.pds", dir), 1);
-	/* ...and accepted when the operator says so. */
-	CU_ASSERT_EQUAL(run(ATTEST "--key v1.example.key --log L --accept side-effects=unknown "
-				   "--accept termination=proven,unknown loop.plugin >/dev/null "
-				   "2>&1",
+	/* ...and accepted when the operator says so (its side effects are proven). */
+	CU_ASSERT_EQUAL(run(ATTEST
+			    "--key v1.example.key --log L --accept side-effects=proven,unknown "
+			    "--accept termination=proven,unknown loop.plugin >/dev/null "
+			    "2>&1",
 			    dir, bin),
 			0);
 	/* A bad key file. */
@@ -305,6 +308,36 @@ static void test_witness_tool(void)
 	dir = NULL;
 }
 
+/*
+ * A protoop with a built-in spec (header_parsed allows no write): the pluglet's
+ * side effects are proven, so the default rule attests it; the same object under
+ * a protoop no spec describes (demo.plugin, above) has unknown side effects.
+ */
+static void test_attest_with_builtin_spec(void)
+{
+	struct pds_evidence *e = NULL;
+	struct pds_attestation *a = NULL;
+	char path[PATH_MAX], *buf;
+	size_t len;
+
+	setup();
+	CU_ASSERT_EQUAL(
+		run(ATTEST "--key v1.example.key --log L spec.plugin >/dev/null 2>&1", dir, bin),
+		0);
+	snprintf(path, sizeof(path), "spec.plugin.pds");
+	buf = slurp(path, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	CU_ASSERT_EQUAL_FATAL(pds_evidence_parse(buf, len, path, NULL, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(pds_att_parse(e->note->text, e->note->text_len, path, NULL, &a), 0);
+	CU_ASSERT_EQUAL_FATAL(a->object_count, 1);
+	CU_ASSERT_STRING_EQUAL(a->objects[0].name, "header_parsed");
+	CU_ASSERT_EQUAL(a->objects[0].effects, PDS_ATT_PROVEN);
+	CU_ASSERT_EQUAL(a->objects[0].writes.count, 0);
+	pds_att_free(a);
+	pds_evidence_free(e);
+	free(buf);
+}
+
 PDS_TEST_MAIN("attest tool", PDS_TEST(test_usage), PDS_TEST(test_attest_and_cosign),
 	      PDS_TEST(test_cosign_other_facts), PDS_TEST(test_refusals),
-	      PDS_TEST(test_witness_tool))
+	      PDS_TEST(test_witness_tool), PDS_TEST(test_attest_with_builtin_spec))
