@@ -594,9 +594,12 @@ static void verdict(struct ectx *c)
 		else if (r->verdict == PDS_EFFECTS_OK)
 			r->verdict = PDS_EFFECTS_UNKNOWN;
 	}
-	qsort(r->writes, r->nwrites, sizeof(*r->writes), cmp_write);
-	qsort(r->helpers, r->nhelpers, sizeof(*r->helpers), cmp_str);
-	qsort(r->protoops, r->nprotoops, sizeof(*r->protoops), cmp_str);
+	if (r->nwrites)
+		qsort(r->writes, r->nwrites, sizeof(*r->writes), cmp_write);
+	if (r->nhelpers)
+		qsort(r->helpers, r->nhelpers, sizeof(*r->helpers), cmp_str);
+	if (r->nprotoops)
+		qsort(r->protoops, r->nprotoops, sizeof(*r->protoops), cmp_str);
 }
 
 PDS_API int pds_chk_effects(const struct pds_chk_prog *prog,
