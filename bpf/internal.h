@@ -34,9 +34,8 @@ int pds_diag(const struct pds_chk_diag_sink *sink, enum pds_chk_level level, int
 int pds_vdiag(const struct pds_chk_diag_sink *sink, enum pds_chk_level level, int code,
 	      const char *rule, const struct pds_loc *loc, const char *fmt, va_list ap);
 /* Warnings and notes that carry a rule id but no error code. */
-void pds_diag_rule(const struct pds_chk_diag_sink *sink, enum pds_chk_level level,
-		   const char *rule, const struct pds_loc *loc, const char *fmt, ...)
-	PDS_PRINTF(5, 6);
+void pds_diag_rule(const struct pds_chk_diag_sink *sink, enum pds_chk_level level, const char *rule,
+		   const struct pds_loc *loc, const char *fmt, ...) PDS_PRINTF(5, 6);
 
 /* ------------------------------------------------------------------ ELF view */
 
@@ -85,8 +84,8 @@ struct pds_elf {
 };
 
 struct pds_elf_limits {
-	size_t max_size;      /* 0: none */
-	size_t max_sections;  /* 0: none */
+	size_t max_size;     /* 0: none */
+	size_t max_sections; /* 0: none */
 };
 
 int pds_elf_open(struct pds_elf *e, const void *image, size_t size, const char *path,
@@ -98,17 +97,17 @@ const struct pds_elf_sec *pds_elf_sec_by_name(const struct pds_elf *e, const cha
  * is target), validated: symbol index inside the symbol table.  *rels is
  * malloc'ed, sorted by offset; the caller frees it.
  */
-int pds_elf_relocs(const struct pds_elf *e, uint32_t target, struct pds_elf_rel **rels,
-		   size_t *n, const struct pds_chk_diag_sink *sink);
+int pds_elf_relocs(const struct pds_elf *e, uint32_t target, struct pds_elf_rel **rels, size_t *n,
+		   const struct pds_chk_diag_sink *sink);
 
 /* ------------------------------------------------------------------ decoding */
 
 /* Per-profile static limits and rules. */
 struct pds_profile_rules {
 	enum pds_chk_profile profile;
-	size_t max_slots;	/* slots per program */
+	size_t max_slots;	 /* slots per program */
 	size_t max_mem_accesses; /* loads/stores through registers other than r10; 0: none */
-	int stack_size;		/* bytes below r10 */
+	int stack_size;		 /* bytes below r10 */
 	bool reject_self_jump;
 	bool check_stack_offsets; /* r10-relative accesses must stay in the stack */
 };
@@ -229,7 +228,7 @@ struct pds_chk_obj {
 	size_t nsec_names;
 	struct pds_linetab lines;
 	struct pds_vartab vars; /* empty without usable DWARF */
-	char **strings; /* owned strings referenced from refs */
+	char **strings;		/* owned strings referenced from refs */
 	size_t nstrings, capstrings;
 };
 

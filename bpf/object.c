@@ -272,8 +272,7 @@ PDS_API int pds_chk_prog_srcloc(const struct pds_chk_prog *prog, size_t slot,
 
 	if (slot >= prog->nslots)
 		return PDS_CHK_E_INVAL;
-	l = pds_linetab_find(&prog->obj->lines, prog->origin[slot].sec,
-			     prog->origin[slot].sec_off);
+	l = pds_linetab_find(&prog->obj->lines, prog->origin[slot].sec, prog->origin[slot].sec_off);
 	if (!l || !l->file || !l->line)
 		return PDS_CHK_E_INVAL;
 	loc->file = l->file;
@@ -283,8 +282,8 @@ PDS_API int pds_chk_prog_srcloc(const struct pds_chk_prog *prog, size_t slot,
 	return 0;
 }
 
-PDS_API void pds_chk_prog_origin(const struct pds_chk_prog *prog, size_t slot,
-				 const char **section, uint64_t *sec_off)
+PDS_API void pds_chk_prog_origin(const struct pds_chk_prog *prog, size_t slot, const char **section,
+				 uint64_t *sec_off)
 {
 	uint32_t sec = slot < prog->nslots ? prog->origin[slot].sec : 0;
 

@@ -192,9 +192,9 @@ static int parse_list(struct sctx *c, char **t, int n)
 	return 0;
 }
 
-static const char *const object_kinds[] = {"cnx",	    "path", "pkt",   "pkt_ctx",
+static const char *const object_kinds[] = {"cnx",	"path",	 "pkt",		"pkt_ctx",
 					   "sack_item", "cnxid", "stream_head", "crypto_context",
-					   "ph",	    "preq"};
+					   "ph",	"preq"};
 
 static int grow(void **v, size_t n, size_t size)
 {
@@ -210,7 +210,8 @@ static int grow(void **v, size_t n, size_t size)
 static int need_protoop(struct sctx *c, const char *what)
 {
 	if (!c->cur)
-		return serr(c, PDS_CHK_E_SPEC_SYNTAX, "'%s' outside a 'protoop NAME' section", what);
+		return serr(c, PDS_CHK_E_SPEC_SYNTAX, "'%s' outside a 'protoop NAME' section",
+			    what);
 	return 0;
 }
 
@@ -263,7 +264,8 @@ static int parse_io(struct sctx *c, char **t, int n, bool input)
 		for (size_t i = 0; i < PDS_ARRAY_SIZE(object_kinds); i++)
 			known |= !strcmp(t[3], object_kinds[i]);
 		if (!known)
-			return serr(c, PDS_CHK_E_SPEC_SYNTAX, "unknown host object kind '%s'", t[3]);
+			return serr(c, PDS_CHK_E_SPEC_SYNTAX, "unknown host object kind '%s'",
+				    t[3]);
 	}
 	if (grow((void **)v, *nv, sizeof(**v)))
 		return serr(c, PDS_CHK_E_NOMEM, "out of memory");
@@ -441,7 +443,8 @@ PDS_API int pds_chk_spec_add_file(struct pds_chk_spec *spec, const char *path,
 
 	if (!spec)
 		return PDS_CHK_E_INVAL;
-	err = pds_read_file(path, PDS_CHK_SPEC_MAX_SIZE, PDS_CHK_E_SPEC_TOO_LARGE, &buf, &len, sink);
+	err = pds_read_file(path, PDS_CHK_SPEC_MAX_SIZE, PDS_CHK_E_SPEC_TOO_LARGE, &buf, &len,
+			    sink);
 	if (err)
 		return err;
 	err = parse_into(spec, buf, len, path, sink);
@@ -462,8 +465,8 @@ PDS_API const char *pds_chk_spec_builtin_text(size_t *len)
 
 PDS_API int pds_chk_spec_builtin(const struct pds_chk_diag_sink *sink, struct pds_chk_spec **out)
 {
-	return pds_chk_spec_parse_mem(builtin_spec, sizeof(builtin_spec) - 1, "<built-in pquic.spec>",
-				      sink, out);
+	return pds_chk_spec_parse_mem(builtin_spec, sizeof(builtin_spec) - 1,
+				      "<built-in pquic.spec>", sink, out);
 }
 
 PDS_API int pds_chk_spec_parse(const char *path, const struct pds_chk_diag_sink *sink,
@@ -513,7 +516,7 @@ static void free_protoop(struct pds_chk_protoop_spec *p)
 }
 
 PDS_API const struct pds_chk_protoop_spec *pds_chk_spec_protoop(const struct pds_chk_spec *spec,
-								 const char *name)
+								const char *name)
 {
 	for (size_t i = 0; spec && name && i < spec->nprotoops; i++)
 		if (!strcmp(spec->protoops[i].name, name))

@@ -32,7 +32,7 @@ struct tctx {
 	struct cost *loop_cost;	       /* per loop, one entry */
 	struct cost *func_cost;	       /* per function */
 	bool *func_done;
-	struct cost *dist;	       /* per block, scratch */
+	struct cost *dist; /* per block, scratch */
 	bool *dist_set;
 	const struct pds_chk_term_opts *opts;
 	struct pds_chk_term_report *rep;
@@ -157,7 +157,8 @@ static int block_cost(struct tctx *t, uint32_t b, struct cost *out)
 		const struct pds_insn_ref *r = &t->prog->refs[i];
 
 		if (r->kind == PDS_REF_SUBPROG)
-			err = cost_add(out, &t->func_cost[pds_cfg_func_of_slot(&t->cfg, r->target)]);
+			err = cost_add(out,
+				       &t->func_cost[pds_cfg_func_of_slot(&t->cfg, r->target)]);
 	}
 	return err;
 }
@@ -183,7 +184,7 @@ static int relax(struct tctx *t, uint32_t to, const struct cost *c)
 }
 
 struct region {
-	int loop;	   /* -1: the whole function */
+	int loop; /* -1: the whole function */
 	uint32_t entry;
 	const uint32_t *blocks; /* in reverse postorder */
 	uint32_t n;
@@ -267,7 +268,8 @@ static int region_cost(struct tctx *t, const struct region *r, struct cost *res)
 static int rpo_cmp(const void *a, const void *b, void *ctx)
 {
 	const struct pds_cfg *cfg = ctx;
-	uint32_t x = cfg->blocks[*(const uint32_t *)a].rpo, y = cfg->blocks[*(const uint32_t *)b].rpo;
+	uint32_t x = cfg->blocks[*(const uint32_t *)a].rpo,
+		 y = cfg->blocks[*(const uint32_t *)b].rpo;
 
 	return x < y ? -1 : x > y;
 }

@@ -316,8 +316,8 @@ struct obj_ctx {
 static int set_effects(struct run *r, struct pds_att_object *ob, const struct obj_ctx *oc,
 		       const struct pds_chk_prog *p)
 {
-	struct pds_chk_effects_opts eo = {.sz = sizeof(eo), .spec = r->spec,
-					  .protoop = oc->pl ? oc->pl->protoop : NULL};
+	struct pds_chk_effects_opts eo = {
+		.sz = sizeof(eo), .spec = r->spec, .protoop = oc->pl ? oc->pl->protoop : NULL};
 	struct pds_chk_effects_report *e = NULL;
 	int err = 0;
 

@@ -259,8 +259,9 @@ static void json_effects(struct run *r, const struct pds_chk_effects_report *e)
 	pds_json_str(&r->json, "protoop", r->protoop);
 	if (!e) {
 		pds_json_str(&r->json, "verdict", "unknown");
-		pds_json_str(&r->json, "reason", r->protoop ? "the analysis could not run"
-							     : "no protoop given (--protoop)");
+		pds_json_str(&r->json, "reason",
+			     r->protoop ? "the analysis could not run"
+					: "no protoop given (--protoop)");
 		pds_json_end_obj(&r->json);
 		return;
 	}
@@ -300,7 +301,8 @@ static void json_effects(struct run *r, const struct pds_chk_effects_report *e)
 }
 
 static void json_prog(struct run *r, const struct pds_chk_prog *p,
-		      const struct pds_chk_term_report *term, const struct pds_chk_effects_report *eff)
+		      const struct pds_chk_term_report *term,
+		      const struct pds_chk_effects_report *eff)
 {
 	const uint32_t *starts;
 	const char *const *names;
@@ -376,8 +378,8 @@ static int worse(int a, int b);
 static int check_prog(struct run *r, const struct pds_chk_prog *p, enum pds_chk_profile profile)
 {
 	struct pds_chk_term_opts topts = {.sz = sizeof(topts), .diag = {on_diag, r}};
-	struct pds_chk_effects_opts eopts = {.sz = sizeof(eopts), .spec = r->spec,
-					     .protoop = r->protoop, .diag = {on_diag, r}};
+	struct pds_chk_effects_opts eopts = {
+		.sz = sizeof(eopts), .spec = r->spec, .protoop = r->protoop, .diag = {on_diag, r}};
 	struct pds_chk_term_report *term = NULL;
 	struct pds_chk_effects_report *eff = NULL;
 	int rc;
@@ -386,8 +388,7 @@ static int check_prog(struct run *r, const struct pds_chk_prog *p, enum pds_chk_
 	if (pds_chk_termination(p, &topts, &term) != 0)
 		term = NULL;
 	/* side effects are defined for PQUIC pluglets against their protoop's spec */
-	if (r->protoop && profile == PDS_CHK_PROFILE_PQUIC &&
-	    pds_chk_effects(p, &eopts, &eff) != 0)
+	if (r->protoop && profile == PDS_CHK_PROFILE_PQUIC && pds_chk_effects(p, &eopts, &eff) != 0)
 		eff = NULL;
 	rc = prog_exit(term, eff);
 	if (r->opt.disasm) {
@@ -521,18 +522,12 @@ static int check_input(struct run *r, const char *path)
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
-		{"profile", required_argument, NULL, 'p'},
-		{"disasm", no_argument, NULL, 'd'},
-		{"json", no_argument, NULL, 'j'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"werror", no_argument, NULL, 'W'},
-		{"no-source", no_argument, NULL, 'S'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{"protoop", required_argument, NULL, 'P'},
-		{"cfg", required_argument, NULL, 'c'},
-		{"spec", required_argument, NULL, 's'},
-		{NULL, 0, NULL, 0},
+		{"profile", required_argument, NULL, 'p'}, {"disasm", no_argument, NULL, 'd'},
+		{"json", no_argument, NULL, 'j'},	   {"quiet", no_argument, NULL, 'q'},
+		{"werror", no_argument, NULL, 'W'},	   {"no-source", no_argument, NULL, 'S'},
+		{"help", no_argument, NULL, 'h'},	   {"version", no_argument, NULL, 'V'},
+		{"protoop", required_argument, NULL, 'P'}, {"cfg", required_argument, NULL, 'c'},
+		{"spec", required_argument, NULL, 's'},	   {NULL, 0, NULL, 0},
 	};
 	int c;
 

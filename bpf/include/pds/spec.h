@@ -77,7 +77,7 @@ PDS_API const char *pds_chk_spec_builtin_text(size_t *len);
 PDS_API void pds_chk_spec_free(struct pds_chk_spec *spec);
 /* The protoop's spec, or NULL when the spec does not describe it. */
 PDS_API const struct pds_chk_protoop_spec *pds_chk_spec_protoop(const struct pds_chk_spec *spec,
-								 const char *name);
+								const char *name);
 /* The host facts declared; valid as long as the spec. */
 PDS_API const struct pds_chk_facts *pds_chk_spec_facts(const struct pds_chk_spec *spec);
 
