@@ -630,12 +630,15 @@ static int refine_edge(const struct pds_absint *ai, struct pds_astate *s, uint32
 	return 0;
 }
 
-int pds_absint_edge(const struct pds_absint *ai, uint32_t b, int k, struct pds_astate *out)
+/* The state after block b's instructions, computed once per version of its entry. */
+static int block_out(const struct pds_absint *ai, uint32_t b, struct pds_astate *out)
 {
 	const struct pds_block *blk = &ai->cfg->blocks[b];
-	const struct pds_insn *last = &ai->cfg->prog->insns[blk->last];
-	int err = pds_astate_copy(out, &ai->in[b]);
+	int err;
 
+	if (ai->out && ai->out_ver[b] == ai->ver[b] + 1)
+		return pds_astate_copy(out, &ai->out[b]);
+	err = pds_astate_copy(out, &ai->in[b]);
 	if (err || !out->reachable)
 		return err;
 	for (uint32_t i = blk->first; !err && i <= blk->last; i++) {
@@ -643,13 +646,31 @@ int pds_absint_edge(const struct pds_absint *ai, uint32_t b, int k, struct pds_a
 			continue;
 		err = pds_absint_step(ai, out, i);
 	}
-	if (err)
+	if (!err && ai->out && pds_astate_copy(&ai->out[b], out) == 0)
+		ai->out_ver[b] = ai->ver[b] + 1;
+	return err;
+}
+
+int pds_absint_edge(const struct pds_absint *ai, uint32_t b, int k, struct pds_astate *out)
+{
+	const struct pds_block *blk = &ai->cfg->blocks[b];
+	const struct pds_insn *last = &ai->cfg->prog->insns[blk->last];
+	int err = block_out(ai, b, out);
+
+	if (err || !out->reachable)
 		return err;
 	if (BPF_OP(last->code) != BPF_JA && BPF_OP(last->code) != BPF_EXIT &&
 	    (BPF_CLASS(last->code) == BPF_JMP || BPF_CLASS(last->code) == BPF_JMP32) &&
 	    BPF_OP(last->code) != BPF_CALL)
 		err = refine_edge(ai, out, blk->last, k == 1 || blk->nsucc == 1);
 	return err;
+}
+
+/* Block b's entry state changed: its cached exit state is stale. */
+static void touch(const struct pds_absint *ai, uint32_t b)
+{
+	if (ai->ver)
+		ai->ver[b]++;
 }
 
 /* ------------------------------------------------------------------ fixpoint */
@@ -723,9 +744,11 @@ static int sweep(struct pds_absint *ai, const struct pds_func *f, uint32_t *visi
 			if (!state_equal(in, &acc)) {
 				*changed = true;
 				err = pds_astate_copy(in, &acc);
+				touch(ai, b);
 			}
 		} else if (state_merge(in, &acc, true)) {
 			*changed = true;
+			touch(ai, b);
 		}
 		visits[b]++;
 	}
@@ -819,6 +842,8 @@ static int ascend(struct pds_absint *ai, const struct pds_func *f, uint32_t *vis
 		} else {
 			changed = state_merge(in, &acc, true);
 		}
+		if (changed)
+			touch(ai, b);
 		visits[b]++;
 		for (int k = 0; changed && k < ai->cfg->blocks[b].nsucc; k++) {
 			uint32_t t = ai->cfg->blocks[b].succ[k];
@@ -841,11 +866,14 @@ static int run_func(struct pds_absint *ai, uint32_t func, uint32_t *visits)
 	int err;
 
 	entry_state(ai, func, &ai->in[f->entry]);
+	touch(ai, f->entry);
 	err = ascend(ai, f, visits, &settled);
 	if (!err && !settled) {
 		/* did not stabilise: the top state is sound everywhere */
-		for (uint32_t i = 1; i < f->norder; i++)
+		for (uint32_t i = 1; i < f->norder; i++) {
 			state_top(&ai->in[f->order[i]]);
+			touch(ai, f->order[i]);
+		}
 		return 0;
 	}
 	for (int k = 0; !err && k < NARROW_SWEEPS; k++)
@@ -861,11 +889,14 @@ int pds_absint_run(struct pds_absint *ai)
 	ai->profile = ai->cfg->prog->obj->profile;
 	ai->stack_size = pds_profile_rules(ai->profile)->stack_size;
 	ai->in = pds_calloc(ai->cfg->nblocks, sizeof(*ai->in));
+	ai->out = pds_calloc(ai->cfg->nblocks, sizeof(*ai->out));
+	ai->ver = pds_calloc(ai->cfg->nblocks, sizeof(*ai->ver));
+	ai->out_ver = pds_calloc(ai->cfg->nblocks, sizeof(*ai->out_ver));
 	ai->scratch = malloc(((size_t)ai->cfg->nblocks + 1) * sizeof(*ai->scratch));
 	visits = pds_calloc(ai->cfg->nblocks, sizeof(*visits));
 	if (ai->scratch)
 		memset(ai->scratch, 0xff, ((size_t)ai->cfg->nblocks + 1) * sizeof(*ai->scratch));
-	if (!ai->in || !visits || !ai->scratch) {
+	if (!ai->in || !visits || !ai->scratch || !ai->out || !ai->ver || !ai->out_ver) {
 		free(visits);
 		return PDS_CHK_E_NOMEM;
 	}
@@ -879,6 +910,13 @@ void pds_absint_free(struct pds_absint *ai)
 {
 	for (uint32_t i = 0; ai->in && i < ai->cfg->nblocks; i++)
 		pds_astate_free(&ai->in[i]);
+	for (uint32_t i = 0; ai->out && i < ai->cfg->nblocks; i++)
+		pds_astate_free(&ai->out[i]);
+	free(ai->out);
+	free(ai->ver);
+	free(ai->out_ver);
+	ai->out = NULL;
+	ai->ver = ai->out_ver = NULL;
 	free(ai->in);
 	free(ai->scratch);
 	ai->in = NULL;

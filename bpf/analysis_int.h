@@ -203,6 +203,10 @@ struct pds_absint {
 	struct pds_quantities *quants;
 	struct pds_astate *in; /* per block: state at entry */
 	uint32_t *scratch;     /* per block, UINT32_MAX between uses (loops.c) */
+	/* per block: the state after its instructions (before the branch refines it),
+	 * valid while out_ver == ver, the version of the entry state it came from */
+	struct pds_astate *out;
+	uint32_t *ver, *out_ver;
 	enum pds_chk_profile profile;
 	int stack_size;
 };
