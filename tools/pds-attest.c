@@ -29,6 +29,7 @@
 #include <pds/note.h>
 #include <pds/proof.h>
 #include <pds/effects.h>
+#include <pds/log_keys.h>
 #include <pds/spec.h>
 #include <pds/tlog.h>
 
@@ -552,32 +553,6 @@ struct log_keys {
 	struct pds_note_verifier vkey;
 };
 
-static int sign_cb(void *ctx, const char *body, size_t len, char **out, size_t *out_len)
-{
-	struct log_keys *k = ctx;
-	struct pds_note *n = NULL;
-	int err = pds_note_new(body, len, &n);
-
-	if (!err)
-		err = pds_note_sign(n, k->signer);
-	if (!err)
-		err = pds_note_encode(n, out, out_len);
-	pds_note_free(n);
-	return err;
-}
-
-static int verify_cb(void *ctx, const char *text, size_t len)
-{
-	struct log_keys *k = ctx;
-	struct pds_note *n = NULL;
-	int err = pds_note_parse(text, len, "checkpoint", &att_sink, &n);
-
-	if (!err)
-		err = pds_note_verify(n, &k->vkey, 1, 1, NULL);
-	pds_note_free(n);
-	return err;
-}
-
 static char *pds_path(const char *input)
 {
 	size_t n = strlen(input);
@@ -592,11 +567,12 @@ static char *pds_path(const char *input)
 static int log_entry(const struct opts *o, struct log_keys *k, const char *entry, size_t len,
 		     char **evidence, size_t *ev_len, uint64_t *index, uint64_t *size)
 {
+	struct pds_log_keys lk = {.signer = k->signer, .vkey = &k->vkey, .sink = &att_sink};
 	struct pds_tlog_opts lo = {.sz = sizeof(lo),
-				   .sign = sign_cb,
-				   .sign_ctx = k,
-				   .verify = verify_cb,
-				   .verify_ctx = k,
+				   .sign = pds_log_keys_sign,
+				   .sign_ctx = &lk,
+				   .verify = pds_log_keys_verify,
+				   .verify_ctx = &lk,
 				   .sink = att_sink};
 	struct pds_tlog_hash proof[PDS_TLOG_MAX_PROOF];
 	struct pds_tlog *log = NULL;

@@ -19,6 +19,7 @@
 
 #include <sodium.h>
 
+#include <pds/log_keys.h>
 #include <pds/checkpoint.h>
 #include <pds/note.h>
 #include <pds/proof.h>
@@ -50,6 +51,7 @@ struct keys {
 	struct pds_note_signer *signer;
 	struct pds_note_verifier vkey;
 	int have_vkey;
+	struct pds_log_keys lk; /* the log's callbacks over the two keys above */
 };
 
 static void usage(FILE *out)
@@ -147,32 +149,6 @@ static int fail(const char *what, int err)
 
 /* ---------------------------------------------------------------- signing callbacks */
 
-static int sign_cb(void *ctx, const char *body, size_t len, char **out, size_t *out_len)
-{
-	struct keys *k = ctx;
-	struct pds_note *n = NULL;
-	int err = pds_note_new(body, len, &n);
-
-	if (!err)
-		err = pds_note_sign(n, k->signer);
-	if (!err)
-		err = pds_note_encode(n, out, out_len);
-	pds_note_free(n);
-	return err;
-}
-
-static int verify_cb(void *ctx, const char *text, size_t len)
-{
-	struct keys *k = ctx;
-	struct pds_note *n = NULL;
-	int err = pds_note_parse(text, len, "checkpoint", &sink, &n);
-
-	if (!err)
-		err = pds_note_verify(n, &k->vkey, 1, 1, NULL);
-	pds_note_free(n);
-	return err;
-}
-
 static int load_keys(const struct opts *o, struct keys *k, int need_signer)
 {
 	int err;
@@ -201,10 +177,11 @@ static void log_opts(struct keys *k, unsigned flags, struct pds_tlog_opts *lo)
 	memset(lo, 0, sizeof(*lo));
 	lo->sz = sizeof(*lo);
 	lo->flags = flags;
-	lo->sign = k->signer ? sign_cb : NULL;
-	lo->sign_ctx = k;
-	lo->verify = verify_cb;
-	lo->verify_ctx = k;
+	k->lk = (struct pds_log_keys){.signer = k->signer, .vkey = &k->vkey, .sink = &sink};
+	lo->sign = k->signer ? pds_log_keys_sign : NULL;
+	lo->sign_ctx = &k->lk;
+	lo->verify = pds_log_keys_verify;
+	lo->verify_ctx = &k->lk;
 	lo->sink = sink;
 }
 
