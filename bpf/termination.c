@@ -87,8 +87,8 @@ static int cost_copy(struct cost *dst, const struct cost *src)
 	return pds_poly_copy(&dst->p, &src->p);
 }
 
-/* a = max(a, b) */
-static int cost_max(struct cost *a, const struct cost *b)
+/* a = max(a, b) or a += b, on the number and, when either is symbolic, the formula. */
+static int cost_combine(struct cost *a, const struct cost *b, bool add)
 {
 	struct cost tmp = {0};
 	int err = 0;
@@ -99,30 +99,21 @@ static int cost_max(struct cost *a, const struct cost *b)
 		if (!err)
 			err = b->sym ? cost_copy(&tmp, b) : materialize(&tmp);
 		if (!err)
-			err = pds_poly_max(&a->p, &tmp.p);
+			err = add ? pds_poly_add(&a->p, &tmp.p) : pds_poly_max(&a->p, &tmp.p);
 		cost_free(&tmp);
 	}
-	a->n = a->n > b->n ? a->n : b->n;
+	a->n = add ? sat_add(a->n, b->n) : (a->n > b->n ? a->n : b->n);
 	return err;
 }
 
-/* a += b */
+static int cost_max(struct cost *a, const struct cost *b)
+{
+	return cost_combine(a, b, false);
+}
+
 static int cost_add(struct cost *a, const struct cost *b)
 {
-	struct cost tmp = {0};
-	int err = 0;
-
-	if (a->sym || b->sym) {
-		err = materialize(a);
-		tmp.n = b->n;
-		if (!err)
-			err = b->sym ? cost_copy(&tmp, b) : materialize(&tmp);
-		if (!err)
-			err = pds_poly_add(&a->p, &tmp.p);
-		cost_free(&tmp);
-	}
-	a->n = sat_add(a->n, b->n);
-	return err;
+	return cost_combine(a, b, true);
 }
 
 static int cost_add_n(struct cost *a, uint64_t n)
