@@ -274,6 +274,30 @@ static void getter_result(const struct pds_absint *ai, const struct pds_astate *
 	}
 }
 
+/*
+ * A helper given a pointer into the stack may write anything from there to the
+ * top of the frame (my_memcpy, snprintf, bpf_probe_read …): those slots now hold
+ * unknown, written values.
+ */
+static void clobber_stack_args(const struct pds_absint *ai, struct pds_astate *s)
+{
+	for (int r = 1; r <= 5; r++) {
+		const struct pds_av *p = &s->r[r];
+		int64_t lo;
+		struct pds_av v;
+
+		if (p->kind != PDS_AV_STACK)
+			continue;
+		lo = p->smin < -ai->stack_size ? -ai->stack_size : p->smin;
+		if (lo >= 0)
+			continue;
+		pds_av_unknown(&v);
+		for (int64_t off = lo & ~7ll; off < 0; off += 8)
+			if (slot_set(s, (int32_t)off, 8, &v))
+				s->nslots = 0; /* out of memory: forget the stack, still sound */
+	}
+}
+
 static void call_helper(const struct pds_absint *ai, struct pds_astate *s, uint32_t slot)
 {
 	const char *name = helper_name(ai, slot);
@@ -294,6 +318,7 @@ static void call_helper(const struct pds_absint *ai, struct pds_astate *s, uint3
 		}
 	}
 	s->r[0] = r0;
+	clobber_stack_args(ai, s);
 	for (int r = 1; r <= 5; r++)
 		av_uninit(&s->r[r]);
 }

@@ -6,7 +6,8 @@ HEADERS += bpf/include/pds/check.h bpf/include/pds/chk_errors.h bpf/include/pds/
 PKGCONFIGS += $(O)/pdscheck.pc
 
 # eBPF test programs, compiled by the build (never committed as objects).
-CHK_PQUIC_PROGS := $(patsubst %.c,$(BPFO)/%.o,$(wildcard bpf/tests/progs/pquic/*.c bpf/tests/progs/term/*.c))
+CHK_PQUIC_PROGS := $(patsubst %.c,$(BPFO)/%.o,$(wildcard bpf/tests/progs/pquic/*.c bpf/tests/progs/term/*.c \
+	bpf/tests/progs/effects/*.c))
 CHK_KERNEL_PROGS := $(patsubst %.c,$(BPFO)/%.o,$(wildcard bpf/tests/progs/kernel/*.c bpf/tests/progs/kterm/*.c))
 BPF_PROGS += $(CHK_PQUIC_PROGS) $(CHK_KERNEL_PROGS)
 
