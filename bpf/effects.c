@@ -520,9 +520,67 @@ static void check_uninit_load(struct ectx *c, uint32_t slot, const struct pds_in
 		(long long)off);
 }
 
-static void check_insn(struct ectx *c, uint32_t slot, const struct pds_astate *s)
+/* Registers the instruction reads, as a bit mask. */
+static unsigned regs_read(const struct pds_insn *in, enum pds_op_kind kind)
+{
+	bool x = BPF_SRC(in->code) == BPF_X;
+
+	switch (kind) {
+	case PDS_OP_ALU:
+		if (BPF_OP(in->code) == BPF_MOV)
+			return x ? 1u << in->src : 0;
+		return (1u << in->dst) | (x ? 1u << in->src : 0);
+	case PDS_OP_NEG:
+	case PDS_OP_END:
+	case PDS_OP_BSWAP:
+		return 1u << in->dst;
+	case PDS_OP_LDX:
+		return 1u << in->src;
+	case PDS_OP_ST:
+		return 1u << in->dst;
+	case PDS_OP_STX:
+	case PDS_OP_ATOMIC:
+		return (1u << in->dst) | (1u << in->src);
+	case PDS_OP_JCOND:
+		return (1u << in->dst) | (x ? 1u << in->src : 0);
+	case PDS_OP_EXIT:
+		return 1u << 0;
+	default:
+		return 0;
+	}
+}
+
+static void check_uninit_regs(struct ectx *c, uint32_t slot, const struct pds_insn *in,
+			      enum pds_op_kind kind, const struct pds_astate *s)
+{
+	unsigned m = regs_read(in, kind);
+
+	for (int r = 0; r < 11; r++)
+		if ((m & (1u << r)) && s->r[r].kind == PDS_AV_UNINIT) {
+			finding(c, slot, false, "effects/uninitialised-read",
+				"r%d is read before it is written on some path", r);
+			return;
+		}
+}
+
+static void check_insn(struct ectx *c, uint32_t slot, const struct pds_insn *in0,
+		       const struct pds_astate *s);
+
+static void check_insn_all(struct ectx *c, uint32_t slot, const struct pds_astate *s)
 {
 	const struct pds_insn *in = &c->prog->insns[slot];
+	const struct pds_op_desc *d = pds_decode_desc(c->ai.profile, in->code);
+
+	if (!d)
+		return;
+	check_uninit_regs(c, slot, in, (enum pds_op_kind)d->kind, s);
+	check_insn(c, slot, in, s);
+}
+
+static void check_insn(struct ectx *c, uint32_t slot, const struct pds_insn *in0,
+		       const struct pds_astate *s)
+{
+	const struct pds_insn *in = in0;
 	const struct pds_op_desc *d = pds_decode_desc(c->ai.profile, in->code);
 
 	if (!d)
@@ -558,7 +616,7 @@ static int visit(struct ectx *c)
 		for (uint32_t i = blk->first; !err && i <= blk->last; i++) {
 			if (i > blk->first && pds_insn_is_lddw(&c->prog->insns[i - 1]))
 				continue;
-			check_insn(c, i, &s);
+			check_insn_all(c, i, &s);
 			err = pds_absint_step(&c->ai, &s, i);
 		}
 	}

@@ -331,6 +331,28 @@ static void test_no_spec_is_unknown(void)
 	pds_chk_effects_report_free(r);
 }
 
+/* r7 is read before anything wrote it: undecided, never allowed silently. */
+static void test_uninitialised_register(void)
+{
+	struct prog p;
+	struct pds_chk_effects_report *r;
+
+	start(&p);
+	emit(&p, MOV(0, 7));
+	emit(&p, EXIT);
+	r = run(&p, "before_sending_packet");
+	CU_ASSERT_EQUAL(r->verdict, PDS_EFFECTS_UNKNOWN);
+	CU_ASSERT(has_finding(r, "effects/uninitialised-read", 0));
+	pds_chk_effects_report_free(r);
+	start(&p);
+	emit(&p, MOVI(7, 1));
+	emit(&p, MOV(0, 7));
+	emit(&p, EXIT);
+	r = run(&p, "before_sending_packet");
+	CU_ASSERT_EQUAL(r->verdict, PDS_EFFECTS_OK);
+	pds_chk_effects_report_free(r);
+}
+
 static void test_reads_only(void)
 {
 	struct prog p;
@@ -356,4 +378,5 @@ PDS_TEST_MAIN("effects", PDS_TEST(test_allowed_key_on_cnx), PDS_TEST(test_key_on
 	      PDS_TEST(test_key_not_constant), PDS_TEST(test_right_key_wrong_object),
 	      PDS_TEST(test_memcpy_destinations), PDS_TEST(test_raw_store_into_host_memory),
 	      PDS_TEST(test_io_needs_a_grant), PDS_TEST(test_outputs),
-	      PDS_TEST(test_no_spec_is_unknown), PDS_TEST(test_reads_only))
+	      PDS_TEST(test_no_spec_is_unknown), PDS_TEST(test_uninitialised_register),
+	      PDS_TEST(test_reads_only))
