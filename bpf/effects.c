@@ -251,16 +251,22 @@ static bool output_declared(const struct pds_chk_protoop_spec *p, const struct p
 	return false;
 }
 
-/* Whether the spec allows setter/key on the object; *other_object when it does on another. */
+/* Whether the spec allows setter/key(/param) on the object; *other_object when it does on
+ * another object.  An allow line with a param matches only that constant param. */
 static bool allowed(const struct pds_chk_protoop_spec *p, const char *setter, uint64_t key,
-		    const struct pds_av *obj, bool *other_object)
+		    const struct pds_av *param, const struct pds_av *obj, bool *other_object)
 {
+	uint64_t pv;
+	bool param_known = param && pds_av_is_const(param, &pv);
+
 	*other_object = false;
 	for (size_t i = 0; p && i < p->nallows; i++) {
 		const struct pds_chk_spec_allow *a = &p->allows[i];
 		bool same;
 
 		if (strcmp(a->setter, setter) || a->key != key)
+			continue;
+		if (a->has_param && (!param_known || pv != a->param))
 			continue;
 		if (a->object == PDS_CHK_OBJECT_CNX)
 			same = obj->kind == PDS_AV_HOST && obj->prov == PDS_PROV_CNX;
@@ -303,7 +309,10 @@ static void check_setter(struct ectx *c, uint32_t slot, const char *setter,
 		return;
 	}
 	add_write(c, setter, (uint16_t)key, oname, NULL);
-	if (allowed(c->spec, setter, key, obj, &other))
+	/* set_cnx and set_path take (object, key, param, value); the others no param */
+	if (allowed(c->spec, setter, key,
+		    !strcmp(setter, "set_cnx") || !strcmp(setter, "set_path") ? &s->r[3] : NULL,
+		    obj, &other))
 		return;
 	if (other)
 		finding(c, slot, true, "effects/wrong-object",

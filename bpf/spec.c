@@ -281,13 +281,25 @@ static int parse_allow(struct sctx *c, char **t, int n)
 {
 	struct pds_chk_protoop_spec *p = c->cur;
 	struct pds_chk_spec_allow a = {0};
-	uint64_t idx = 0;
+	uint64_t idx = 0, param = 0;
 	int err;
 
+	/* allow SETTER KEY param N on …: the param words are taken out first */
+	if (n >= 7 && !strcmp(t[3], "param")) {
+		err = parse_u64(c, t[4], UINT16_MAX, &param);
+		if (err)
+			return err;
+		a.has_param = 1;
+		a.param = (uint16_t)param;
+		for (int k = 3; k + 2 < n; k++)
+			t[k] = t[k + 2];
+		n -= 2;
+	}
 	if ((n != 5 && n != 6) || strcmp(t[3], "on") || strncmp(t[1], "set_", 4) ||
 	    (n == 5 && strcmp(t[4], "cnx")) || (n == 6 && strcmp(t[4], "input")))
 		return serr(c, PDS_CHK_E_SPEC_SYNTAX,
-			    "expected 'allow SETTER KEY on cnx' or 'allow SETTER KEY on input N'");
+			    "expected 'allow SETTER KEY [param N] on cnx' or 'allow SETTER KEY "
+			    "[param N] on input N'");
 	{
 		char getter[64];
 

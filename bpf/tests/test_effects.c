@@ -70,7 +70,9 @@ static struct pds_chk_spec *spec;
 static const char test_spec[] = "protoop io_protoop\n"
 				"input 0 fd\n"
 				"allow-helper socket\n"
-				"allow-helper send\n";
+				"allow-helper send\n"
+				"protoop param_protoop\n"
+				"allow set_cnx AK_CNX_LOCAL_PARAMETER param 3 on cnx\n";
 
 static struct pds_chk_effects_report *run(struct prog *p, const char *protoop)
 {
@@ -353,6 +355,26 @@ static void test_uninitialised_register(void)
 	pds_chk_effects_report_free(r);
 }
 
+/* "allow … param 3": local transport parameter 3 only. */
+static void test_allow_with_param(void)
+{
+	struct prog p;
+	struct pds_chk_effects_report *r;
+
+	for (int param = 3; param <= 4; param++) {
+		start(&p);
+		emit(&p, MOV(1, 6));
+		emit(&p, MOVI(2, 0x0b)); /* AK_CNX_LOCAL_PARAMETER */
+		emit(&p, MOVI(3, param));
+		emit(&p, MOVI(4, 1));
+		call(&p, "set_cnx");
+		finish(&p);
+		r = run(&p, "param_protoop");
+		CU_ASSERT_EQUAL(r->verdict, param == 3 ? PDS_EFFECTS_OK : PDS_EFFECTS_VIOLATION);
+		pds_chk_effects_report_free(r);
+	}
+}
+
 static void test_reads_only(void)
 {
 	struct prog p;
@@ -379,4 +401,4 @@ PDS_TEST_MAIN("effects", PDS_TEST(test_allowed_key_on_cnx), PDS_TEST(test_key_on
 	      PDS_TEST(test_memcpy_destinations), PDS_TEST(test_raw_store_into_host_memory),
 	      PDS_TEST(test_io_needs_a_grant), PDS_TEST(test_outputs),
 	      PDS_TEST(test_no_spec_is_unknown), PDS_TEST(test_uninitialised_register),
-	      PDS_TEST(test_reads_only))
+	      PDS_TEST(test_allow_with_param), PDS_TEST(test_reads_only))

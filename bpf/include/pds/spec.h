@@ -43,6 +43,8 @@ struct pds_chk_spec_allow {
 	uint16_t key;
 	enum pds_chk_object object;
 	uint16_t input; /* for PDS_CHK_OBJECT_INPUT */
+	int has_param;	/* "param N": only that param of set_cnx / set_path */
+	uint16_t param;
 };
 
 struct pds_chk_protoop_spec {
