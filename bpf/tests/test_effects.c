@@ -375,6 +375,58 @@ static void test_allow_with_param(void)
 	}
 }
 
+struct bad_spec {
+	const char *text;
+	int code;
+	unsigned line;
+};
+
+static void on_diag(void *ctx, const struct pds_chk_diag *d)
+{
+	unsigned *line = ctx;
+
+	if (d->level == PDS_CHK_ERROR)
+		*line = d->line;
+}
+
+/* Malformed protoop sections: each refused with its code at its line. */
+static void test_bad_protoop_specs(void)
+{
+	static const struct bad_spec cases[] = {
+		{"input 0 x\n", PDS_CHK_E_SPEC_SYNTAX, 1},
+		{"protoop a\nprotoop a\n", PDS_CHK_E_SPEC_DUPLICATE, 2},
+		{"protoop a\ninput 99 x\n", PDS_CHK_E_SPEC_NUMBER, 2},
+		{"protoop a\ninput 0 x moon\n", PDS_CHK_E_SPEC_SYNTAX, 2},
+		{"protoop a\ninput 0 x\ninput 0 y\n", PDS_CHK_E_SPEC_DUPLICATE, 3},
+		{"protoop a\noutput 1 x extra\n", PDS_CHK_E_SPEC_SYNTAX, 2},
+		{"protoop a\nallow set_cnx AK_NOPE on cnx\n", PDS_CHK_E_SPEC_KEY, 2},
+		{"protoop a\nallow set_cnx AK_PATH_CWIN on cnx\n", PDS_CHK_E_SPEC_KEY, 2},
+		{"protoop a\nallow set_moon AK_CNX_STATE on cnx\n", PDS_CHK_E_SPEC_HELPER, 2},
+		{"protoop a\nallow set_cnx AK_CNX_STATE on moon\n", PDS_CHK_E_SPEC_SYNTAX, 2},
+		{"protoop a\nallow set_cnx AK_CNX_STATE param 70000 on cnx\n",
+		 PDS_CHK_E_SPEC_NUMBER, 2},
+		{"protoop a\nallow set_path AK_PATH_CWIN on input x\n", PDS_CHK_E_SPEC_NUMBER, 2},
+		{"protoop a\nallow-helper\n", PDS_CHK_E_SPEC_SYNTAX, 2},
+		{"protoop a\nallow-protoop b c\n", PDS_CHK_E_SPEC_SYNTAX, 2},
+		{"protoop a/b\n", PDS_CHK_E_SPEC_SYNTAX, 1},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pds_chk_spec *sp = NULL;
+		unsigned line = 0;
+		struct pds_chk_diag_sink sink = {on_diag, &line};
+		int err = pds_chk_spec_parse_mem(cases[i].text, strlen(cases[i].text), "bad.spec",
+						 &sink, &sp);
+
+		CU_ASSERT_EQUAL(err, cases[i].code);
+		CU_ASSERT_EQUAL(line, cases[i].line);
+		CU_ASSERT_PTR_NULL(sp);
+		if (err != cases[i].code)
+			printf("\n  case %zu: got %d", i, err);
+		pds_chk_spec_free(sp);
+	}
+}
+
 static void test_reads_only(void)
 {
 	struct prog p;
@@ -401,4 +453,5 @@ PDS_TEST_MAIN("effects", PDS_TEST(test_allowed_key_on_cnx), PDS_TEST(test_key_on
 	      PDS_TEST(test_memcpy_destinations), PDS_TEST(test_raw_store_into_host_memory),
 	      PDS_TEST(test_io_needs_a_grant), PDS_TEST(test_outputs),
 	      PDS_TEST(test_no_spec_is_unknown), PDS_TEST(test_uninitialised_register),
-	      PDS_TEST(test_allow_with_param), PDS_TEST(test_reads_only))
+	      PDS_TEST(test_allow_with_param), PDS_TEST(test_bad_protoop_specs),
+	      PDS_TEST(test_reads_only))
