@@ -72,7 +72,34 @@
 	X(E_TLOG_ORIGIN, 112, "tlog/origin-mismatch", "checkpoint names another log")                   \
 	X(E_TLOG_PENDING, 113, "tlog/bad-pending", "pending-batch record is malformed")                 \
 	X(E_TLOG_READONLY, 114, "tlog/read-only", "log was opened read-only")                           \
-	X(E_TLOG_PATH, 115, "tlog/bad-path", "tile path is not in the tlog-tiles encoding")
+	X(E_TLOG_PATH, 115, "tlog/bad-path", "tile path is not in the tlog-tiles encoding")      \
+	/* 200..299: bundles (append below this line within the group) */                        \
+	X(E_BND_GZIP, 200, "bundle/bad-gzip", "not the gzip stream pds-bundle writes, or a corrupt one") \
+	X(E_BND_TRUNCATED, 201, "bundle/truncated", "archive ends early")                        \
+	X(E_BND_TRAILING, 202, "bundle/trailing-data", "data after the end of the archive")      \
+	X(E_BND_CHECKSUM, 203, "bundle/bad-checksum", "ustar header checksum does not match")     \
+	X(E_BND_HEADER, 204, "bundle/bad-header", "ustar header field is malformed")             \
+	X(E_BND_ABSOLUTE, 205, "bundle/absolute-path", "member path is absolute")                \
+	X(E_BND_TRAVERSAL, 206, "bundle/path-traversal", "member path has a '..' component")     \
+	X(E_BND_PATH, 207, "bundle/bad-path", "member path is empty, too long or not portable")  \
+	X(E_BND_LINK, 208, "bundle/link-member", "member is a symbolic or hard link")            \
+	X(E_BND_DEVICE, 209, "bundle/device-member", "member is a device or a FIFO")             \
+	X(E_BND_TYPE, 210, "bundle/unsupported-member", "member is not a regular file")          \
+	X(E_BND_DUPLICATE, 211, "bundle/duplicate-member", "two members have the same path")     \
+	X(E_BND_ORDER, 212, "bundle/unsorted-members", "members are not sorted by path")         \
+	X(E_BND_CONFLICT, 213, "bundle/path-conflict", "a member path is another member's folder") \
+	X(E_BND_MEMBER_SIZE, 214, "bundle/member-too-large", "member is over the size limit")    \
+	X(E_BND_TOTAL_SIZE, 215, "bundle/too-large", "archive inflates past the total size limit") \
+	X(E_BND_RATIO, 216, "bundle/compression-ratio", "archive inflates past the ratio limit") \
+	X(E_BND_COUNT, 217, "bundle/too-many-members", "archive has too many members")           \
+	X(E_BND_UNSIGNED, 220, "bundle/unsigned", "bundle has no SIGNATURES member")             \
+	X(E_BND_SIG_TEXT, 221, "bundle/bad-signatures-text", "SIGNATURES text is malformed")     \
+	X(E_BND_MEMBER_MISSING, 222, "bundle/member-missing", "SIGNATURES lists a member the bundle lacks") \
+	X(E_BND_MEMBER_UNLISTED, 223, "bundle/member-not-signed", "member is not listed in SIGNATURES") \
+	X(E_BND_HASH, 224, "bundle/hash-mismatch", "member's SHA-256 differs from SIGNATURES")   \
+	X(E_BND_PACKAGER_BAD, 225, "bundle/bad-packager-signature", "a required packager's signature does not verify") \
+	X(E_BND_PACKAGER_MISSING, 226, "bundle/packager-missing", "a required packager has not signed") \
+	X(E_BND_STALE, 227, "bundle/signatures-stale", "members changed since SIGNATURES was signed")
 
 /* clang-format on */
 enum pds_att_err {
