@@ -774,29 +774,32 @@ out:
 	return err;
 }
 
+/*
+ * Every required packager must have signed.  pds_note_verify is asked for one
+ * good signature so that it reports which keys signed; a missing one is then
+ * named.  Any bad signature by a required key refuses the bundle.
+ */
 static int check_packagers(const struct pds_note *note, const struct att_src *src,
 			   const struct pds_note_verifier *packagers, size_t n)
 {
 	unsigned char *ok = calloc(n, 1);
+	size_t i = 0;
 	int err;
 
 	if (!ok)
 		return PDS_ATT_E_NOMEM;
-	err = pds_note_verify(note, packagers, n, n, ok);
-	if (err == PDS_ATT_E_NOTE_BAD_SIG) {
+	err = pds_note_verify(note, packagers, n, 1, ok);
+	while (!err && i < n && ok[i])
+		i++;
+	if (err == PDS_ATT_E_NOTE_BAD_SIG)
 		err = att_err(src, 0, PDS_ATT_E_BND_PACKAGER_BAD,
 			      "a required packager's signature does not verify");
-	} else if (err == PDS_ATT_E_NOTE_UNVERIFIED) {
-		size_t i = 0;
-
-		while (i < n - 1 && ok[i])
-			i++;
+	else if (err == PDS_ATT_E_NOTE_UNVERIFIED || (!err && i < n))
 		err = att_err(src, 0, PDS_ATT_E_BND_PACKAGER_MISSING,
 			      "packager '%s' (key id %08x) has not signed", packagers[i].name,
 			      packagers[i].id);
-	} else if (err) {
+	else if (err)
 		err = att_err(src, 0, err, "packager signatures: %s", pds_att_strerror(err));
-	}
 	free(ok);
 	return err;
 }
