@@ -38,6 +38,7 @@ PDS_API void pds_bnd_limits_default(struct pds_bnd_limits *lim)
 	lim->total_max = PDS_BND_DEFAULT_TOTAL_MAX;
 	lim->ratio_max = PDS_BND_DEFAULT_RATIO_MAX;
 	lim->members_max = PDS_BND_DEFAULT_MEMBERS_MAX;
+	lim->lenient = 0;
 }
 
 PDS_API int pds_bnd_new(struct pds_bnd **out)
@@ -468,6 +469,28 @@ static int gzip_decode(const uint8_t *in, size_t len, const struct att_src *src,
 
 /* ------------------------------------------------------------------ archive */
 
+/*
+ * deflate has many encodings of one archive (a match may point at any earlier
+ * copy of the same bytes, and tar is full of zeros), and inflate accepts them
+ * all.  Re-compressing with the fixed settings and comparing makes the bundle
+ * bytes unique: no bit of a signed bundle can change and the bundle still be
+ * accepted.  The price: bundles must come from a zlib that compresses like
+ * this one (docs/formats.md §9); lim->lenient lifts the check.
+ */
+static int check_canonical(const uint8_t *tar, size_t tar_len, const void *buf, size_t len,
+			   const struct att_src *src)
+{
+	uint8_t *again = NULL;
+	size_t n = 0;
+	int err = gzip_encode(tar, tar_len, &again, &n);
+
+	if (!err && (n != len || memcmp(again, buf, len)))
+		err = att_err(src, 0, PDS_ATT_E_BND_ENCODING,
+			      "the archive is not compressed as pds-bundle compresses it");
+	free(again);
+	return err;
+}
+
 PDS_API int pds_bnd_encode(const struct pds_bnd *b, uint8_t **out, size_t *len)
 {
 	struct att_buf tar = {0};
@@ -510,6 +533,8 @@ PDS_API int pds_bnd_parse(const void *buf, size_t len, const char *file,
 	err = pds_bnd_new(&b);
 	if (!err)
 		err = bnd_tar_decode(tar, tar_len, &src, lim, b);
+	if (!err && !lim->lenient)
+		err = check_canonical(tar, tar_len, buf, len, &src);
 	free(tar);
 	if (err) {
 		pds_bnd_free(b);
@@ -740,37 +765,52 @@ static int match_line(const struct pds_bnd *b, size_t *next, const struct att_sr
 	return 0;
 }
 
-/* The signed text lists exactly the members other than SIGNATURES, with their hashes. */
-static int check_listing(const struct pds_bnd *b, const struct att_src *src)
+/*
+ * Walks the lines after the format line: with b NULL only their syntax and order
+ * are checked; with b each is matched against the members.
+ */
+static int walk_listing(const struct pds_bnd *b, const struct att_src *src, size_t *next)
 {
 	const char *t = src->buf, *nl;
-	size_t off, next = 0, flen = strlen(PDS_BND_FORMAT);
+	size_t off, first = strlen(PDS_BND_FORMAT) + 1;
 	struct sig_line *l = calloc(2, sizeof(*l));
 	int err = 0, cur = 0;
 
 	if (!l)
 		return PDS_ATT_E_NOMEM;
-	if (src->len < flen + 1 || memcmp(t, PDS_BND_FORMAT "\n", flen + 1)) {
-		err = att_err(src, 0, PDS_ATT_E_BND_SIG_TEXT, "first line is not \"%s\"",
-			      PDS_BND_FORMAT);
-		goto out;
-	}
-	for (off = flen + 1; off < src->len && !err; off = (size_t)(nl - t) + 1, cur ^= 1) {
+	for (off = first; off < src->len && !err; off = (size_t)(nl - t) + 1, cur ^= 1) {
 		nl = memchr(t + off, '\n', src->len - off);
 		err = parse_sig_line(src, off, (size_t)(nl - t),
-				     off > flen + 1 ? l[cur ^ 1].path : NULL, &l[cur]);
-		if (!err)
-			err = match_line(b, &next, src, &l[cur]);
+				     off > first ? l[cur ^ 1].path : NULL, &l[cur]);
+		if (!err && b)
+			err = match_line(b, next, src, &l[cur]);
 	}
-	while (!err && next < b->count) {
+	free(l);
+	return err;
+}
+
+/*
+ * The signed text lists exactly the members other than SIGNATURES, with their
+ * hashes: the whole text is checked first, so that a malformed text is
+ * reported as such and not as the first member it fails to match.
+ */
+static int check_listing(const struct pds_bnd *b, const struct att_src *src)
+{
+	size_t next = 0, flen = strlen(PDS_BND_FORMAT);
+	int err;
+
+	/* the note's text always ends in a newline (signed-note), so every line has one */
+	if (src->len < flen + 1 || memcmp(src->buf, PDS_BND_FORMAT "\n", flen + 1))
+		return att_err(src, 0, PDS_ATT_E_BND_SIG_TEXT, "first line is not \"%s\"",
+			       PDS_BND_FORMAT);
+	err = walk_listing(NULL, src, &next);
+	if (!err)
+		err = walk_listing(b, src, &next);
+	for (; !err && next < b->count; next++)
 		if (strcmp(b->members[next].path, PDS_BND_SIGNATURES))
 			err = att_err(src, 0, PDS_ATT_E_BND_MEMBER_UNLISTED,
 				      "member '%s' is not listed in SIGNATURES",
 				      b->members[next].path);
-		next++;
-	}
-out:
-	free(l);
 	return err;
 }
 

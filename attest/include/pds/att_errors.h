@@ -92,6 +92,7 @@
 	X(E_BND_TOTAL_SIZE, 215, "bundle/too-large", "archive inflates past the total size limit") \
 	X(E_BND_RATIO, 216, "bundle/compression-ratio", "archive inflates past the ratio limit") \
 	X(E_BND_COUNT, 217, "bundle/too-many-members", "archive has too many members")           \
+	X(E_BND_ENCODING, 218, "bundle/not-canonical", "archive is not in the one encoding pds-bundle writes") \
 	X(E_BND_UNSIGNED, 220, "bundle/unsigned", "bundle has no SIGNATURES member")             \
 	X(E_BND_SIG_TEXT, 221, "bundle/bad-signatures-text", "SIGNATURES text is malformed")     \
 	X(E_BND_MEMBER_MISSING, 222, "bundle/member-missing", "SIGNATURES lists a member the bundle lacks") \

@@ -51,6 +51,10 @@ struct pds_bnd_limits {
 	uint64_t total_max;
 	uint64_t ratio_max;
 	uint64_t members_max;
+	/* 1: accept any valid deflate encoding of the archive, not only the one
+	 * pds_bnd_encode produces (then bit flips that leave the inflated archive
+	 * unchanged go unnoticed; the members are the same bytes) */
+	int lenient;
 };
 
 struct pds_bnd_member {
