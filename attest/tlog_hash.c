@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <sodium.h>
 
+#include <pds/digest.h>
 #include <pds/tlog.h>
 
 #include "tlog_internal.h"
@@ -60,6 +61,11 @@ void tlog_sha256(const void *a, size_t alen, const void *b, size_t blen, uint8_t
 	crypto_hash_sha256_update(&st, a, alen);
 	crypto_hash_sha256_update(&st, b, blen);
 	crypto_hash_sha256_final(&st, out);
+}
+
+void pds_sha256(const void *data, size_t len, uint8_t out[32])
+{
+	tlog_sha256(data, len, NULL, 0, out);
 }
 
 void pds_tlog_leaf_hash(const void *entry, size_t len, struct pds_tlog_hash *out)

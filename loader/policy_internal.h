@@ -150,6 +150,24 @@ int pds_pol_quorum_eval(const struct pds_ldr_policy *p, const unsigned char *cos
 int pds_ldr_fail(struct pds_ldr_result *res, int code, const char *file, unsigned line,
 		 unsigned col, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/* ------------------------------------------------------------------ state.c */
+
+#define PDS_STATE_HISTORY 64u /* checkpoints remembered per log */
+
+/*
+ * Checks the checkpoint (size, root) of log origin against the state in dir and
+ * records it when it is new.  may_advance: the caller has established that it
+ * extends every checkpoint accepted before (witness quorum or consistency
+ * proof).  0 accepts; otherwise a refusal in res naming evidence.
+ */
+int pds_ldr_state_check(const char *dir, const char *origin, uint64_t size, const uint8_t root[32],
+			int may_advance, struct pds_ldr_result *res, const char *evidence);
+/* The newest checkpoint recorded for origin; -1 when none or unreadable. */
+int pds_ldr_state_newest(const char *dir, const char *origin, uint64_t *size, uint8_t root[32]);
+
+/* Removes a tree of regular files and folders (bundle_verify.c). */
+void pds_ldr_remove_tree(const char *path);
+
 /* Releases the verification cache (verify.c); NULL-safe. */
 void pds_ldr_cache_free(struct pds_ldr_cache *c);
 

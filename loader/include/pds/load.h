@@ -92,6 +92,12 @@ PDS_API void pds_ldr_policy_free(struct pds_ldr_policy *p);
 
 #define PDS_LDR_POLICY_MAX (1u << 20) /* bytes of a policy file */
 
+/*
+ * What the policy requires, one item a line ("logs: …", "formula: …"), into
+ * buf (always NUL-terminated when size > 0); returns the length it needed.
+ */
+PDS_API size_t pds_ldr_policy_summary(const struct pds_ldr_policy *p, char *buf, size_t size);
+
 /* Overrides for a loaded policy, mostly for tools and tests. */
 struct pds_ldr_opts {
 	size_t sz;	       /* sizeof(struct pds_ldr_opts) */
