@@ -424,12 +424,20 @@ static int load_evidence(struct run *r)
 /* The bytes of the evidence file before the proof: the attestation note as shipped. */
 static size_t note_region(const struct run *r)
 {
-	static const char hdr[] = "\n" PDS_PROOF_HEADER "\n";
-	const char *start = r->ev_buf + (r->ev->entry_len ? r->ev->entry_len - 1 : 0);
-	const char *hit = memmem(start, r->ev_len - (size_t)(start - r->ev_buf), hdr,
-				 sizeof(hdr) - 1);
+	return r->ev->entry_len;
+}
 
-	return hit ? (size_t)(hit - r->ev_buf) + 1 : r->ev->entry_len;
+/*
+ * The logged entry: the note with its first signature line only (cosigners add
+ * their lines after logging, docs/formats.md §6).  The parser has checked the
+ * framing: text, blank line, signature lines.
+ */
+static size_t logged_len(const struct run *r)
+{
+	size_t start = r->ev->note->text_len + 1;
+	const char *nl = memchr(r->ev_buf + start, '\n', r->ev->entry_len - start);
+
+	return nl ? (size_t)(nl - r->ev_buf) + 1 : r->ev->entry_len;
 }
 
 static void list_verifiers(const struct pds_ldr_policy *p, uint64_t mask,
@@ -536,26 +544,17 @@ static int check_object_file(struct run *r, const struct pds_chk_pluglet *pl,
 	return 0;
 }
 
-static int check_coverage(struct run *r)
+/*
+ * One attested object per pluglet, same file, protoop, anchor and param
+ * (match[i] receives the object of pluglet i); reported before the manifest's
+ * digest so that a pluglet moved to another protoop is named as such.
+ */
+static int match_pluglets(struct run *r, size_t *match)
 {
 	const struct pds_attestation *a = r->att;
 	const struct pds_chk_manifest *m = r->m;
 	unsigned char used[PDS_ATT_MAX_OBJECTS] = {0};
-	uint8_t md[32];
-	int err;
 
-	if (!a->has_manifest)
-		return pds_ldr_fail(r->res, PDS_LDR_E_LONE_OBJECT, r->evidence_path, 0, 0,
-				    "the attestation covers a lone object, not the manifest %s",
-				    r->manifest_path);
-	if (strcmp(a->plugin, m->plugin_id) != 0)
-		return pds_ldr_fail(r->res, PDS_LDR_E_PLUGIN_ID, r->evidence_path, 0, 0,
-				    "the attestation is for plugin %s, the manifest declares %s",
-				    a->plugin, m->plugin_id);
-	pds_sha256(r->manifest_buf, r->manifest_len, md);
-	if (memcmp(md, a->manifest, 32) != 0)
-		return pds_ldr_fail(r->res, PDS_LDR_E_MANIFEST_DIGEST, r->manifest_path, 0, 0,
-				    "manifest differs from the attested one");
 	if (a->object_count != m->pluglet_count)
 		return pds_ldr_fail(r->res, PDS_LDR_E_COVERAGE, r->manifest_path, 0, 0,
 				    "the manifest has %zu pluglets, the attestation %zu objects",
@@ -586,7 +585,36 @@ static int check_coverage(struct run *r)
 					    pl->protoop, pds_chk_anchor_name(pl->anchor));
 		}
 		used[hit] = 1;
-		err = check_object_file(r, pl, &a->objects[hit]);
+		match[i] = hit;
+	}
+	return 0;
+}
+
+static int check_coverage(struct run *r)
+{
+	const struct pds_attestation *a = r->att;
+	const struct pds_chk_manifest *m = r->m;
+	size_t match[PDS_ATT_MAX_OBJECTS];
+	uint8_t md[32];
+	int err;
+
+	if (!a->has_manifest)
+		return pds_ldr_fail(r->res, PDS_LDR_E_LONE_OBJECT, r->evidence_path, 0, 0,
+				    "the attestation covers a lone object, not the manifest %s",
+				    r->manifest_path);
+	if (strcmp(a->plugin, m->plugin_id) != 0)
+		return pds_ldr_fail(r->res, PDS_LDR_E_PLUGIN_ID, r->evidence_path, 0, 0,
+				    "the attestation is for plugin %s, the manifest declares %s",
+				    a->plugin, m->plugin_id);
+	err = match_pluglets(r, match);
+	if (err)
+		return err;
+	pds_sha256(r->manifest_buf, r->manifest_len, md);
+	if (memcmp(md, a->manifest, 32) != 0)
+		return pds_ldr_fail(r->res, PDS_LDR_E_MANIFEST_DIGEST, r->manifest_path, 0, 0,
+				    "manifest differs from the attested one");
+	for (size_t i = 0; i < m->pluglet_count; i++) {
+		err = check_object_file(r, &m->pluglets[i], &a->objects[match[i]]);
 		if (err)
 			return err;
 	}
@@ -766,7 +794,7 @@ static int check_log(struct run *r)
 		}
 	}
 	/* RFC 9162 §2.1.3.2 with the leaf recomputed from the logged bytes. */
-	pds_tlog_leaf_hash(r->ev->entry, r->ev->entry_len, &leaf);
+	pds_tlog_leaf_hash(r->ev_buf, logged_len(r), &leaf);
 	memcpy(root.b, pr->body.root, 32);
 	if (pds_tlog_verify_inclusion(pr->body.size, pr->index, &leaf, pr->hashes, pr->hash_count,
 				      &root) != 0)
