@@ -162,6 +162,16 @@ int pds_ldr_fail(struct pds_ldr_result *res, int code, const char *file, unsigne
  */
 int pds_ldr_state_check(const char *dir, const char *origin, uint64_t size, const uint8_t root[32],
 			int may_advance, struct pds_ldr_result *res, const char *evidence);
+/*
+ * Decides whether the checkpoint being recorded extends the newest accepted one
+ * (old_size, old_root): 0 when it does, else a refusal in res.
+ */
+typedef int (*pds_ldr_extends_fn)(void *ctx, uint64_t old_size, const uint8_t old_root[32],
+				  struct pds_ldr_result *res);
+/* pds_ldr_state_check with the decision for newer checkpoints made by extends. */
+int pds_ldr_state_update(const char *dir, const char *origin, uint64_t size,
+			 const uint8_t root[32], pds_ldr_extends_fn extends, void *ctx,
+			 struct pds_ldr_result *res, const char *evidence);
 /* The newest checkpoint recorded for origin; -1 when none or unreadable. */
 int pds_ldr_state_newest(const char *dir, const char *origin, uint64_t *size, uint8_t root[32]);
 

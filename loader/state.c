@@ -224,21 +224,17 @@ out:
 }
 
 /* Decides against st; 1 when the checkpoint is new and st was updated. */
-static int judge(struct state *st, uint64_t size, const uint8_t root[32], int may_advance,
-		 struct pds_ldr_result *res, const char *evidence)
+static int judge(struct state *st, uint64_t size, const uint8_t root[32], pds_ldr_extends_fn extends,
+		 void *ctx, struct pds_ldr_result *res, const char *evidence)
 {
 	const struct state_entry *newest = &st->e[0];
+	int err;
 
 	if (size > newest->size) {
-		if (!may_advance)
-			return pds_ldr_fail(res, PDS_LDR_E_UNWITNESSED_ADVANCE, evidence, 0, 0,
-					    "checkpoint of size %" PRIu64
-					    " is newer than the accepted size %" PRIu64
-					    ", and neither a witness quorum nor a consistency "
-					    "proof shows that it extends it",
-					    size, newest->size);
-		memmove(&st->e[1], &st->e[0],
-			(PDS_STATE_HISTORY - 1) * sizeof(st->e[0]));
+		err = extends(ctx, newest->size, newest->root, res);
+		if (err)
+			return err;
+		memmove(&st->e[1], &st->e[0], (PDS_STATE_HISTORY - 1) * sizeof(st->e[0]));
 		st->e[0].size = size;
 		memcpy(st->e[0].root, root, 32);
 		if (st->count < PDS_STATE_HISTORY)
@@ -262,8 +258,38 @@ static int judge(struct state *st, uint64_t size, const uint8_t root[32], int ma
 			    size, newest->size);
 }
 
+struct vouch {
+	int may_advance;
+	uint64_t size;
+	const char *evidence;
+};
+
+static int vouched(void *ctx, uint64_t old_size, const uint8_t old_root[32],
+		   struct pds_ldr_result *res)
+{
+	const struct vouch *v = ctx;
+
+	(void)old_root;
+	if (v->may_advance)
+		return 0;
+	return pds_ldr_fail(res, PDS_LDR_E_UNWITNESSED_ADVANCE, v->evidence, 0, 0,
+			    "checkpoint of size %" PRIu64 " is newer than the accepted size %" PRIu64
+			    ", and neither a witness quorum nor a consistency proof shows that "
+			    "it extends it (pds-verify --advance)",
+			    v->size, old_size);
+}
+
 int pds_ldr_state_check(const char *dir, const char *origin, uint64_t size, const uint8_t root[32],
 			int may_advance, struct pds_ldr_result *res, const char *evidence)
+{
+	struct vouch v = {may_advance, size, evidence};
+
+	return pds_ldr_state_update(dir, origin, size, root, vouched, &v, res, evidence);
+}
+
+int pds_ldr_state_update(const char *dir, const char *origin, uint64_t size,
+			 const uint8_t root[32], pds_ldr_extends_fn extends, void *ctx,
+			 struct pds_ldr_result *res, const char *evidence)
 {
 	char path[PDS_LDR_FILE_MAX], lock[PDS_LDR_FILE_MAX];
 	struct state st = {.count = 0};
@@ -305,7 +331,7 @@ int pds_ldr_state_check(const char *dir, const char *origin, uint64_t size, cons
 				  origin);
 		goto out;
 	} else {
-		rc = judge(&st, size, root, may_advance, res, evidence);
+		rc = judge(&st, size, root, extends, ctx, res, evidence);
 	}
 	if (rc == 1) {
 		rc = write_state(dir, path, origin, &st)

@@ -24,6 +24,7 @@ struct opts {
 	const char *policy;
 	const char *state;
 	const char *into;
+	const char *advance;
 	uint64_t now;
 	int json, no_cache, check_policy, quiet;
 	char **inputs;
@@ -34,6 +35,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: pds-verify --policy P [options] NAME.plugin|ID.pdsb...\n"
 	      "       pds-verify --policy P --check-policy\n"
+	      "       pds-verify --policy P --advance REQUEST|-\n"
 	      "Verify plugins against a trust policy before loading them: the files'\n"
 	      "digests against the attestation, the verifiers' signatures against the\n"
 	      "policy's formula, the log proof, the witnesses' cosignatures and the\n"
@@ -46,6 +48,9 @@ static void usage(FILE *f)
 	      "  -i, --into DIR       with one bundle: extract it into DIR when accepted\n"
 	      "  -t, --now SECONDS    the time for checkpoint age checks (default: now)\n"
 	      "  -c, --check-policy   parse the policy and print what it requires\n"
+	      "  -a, --advance FILE   move the anti-rollback state to a newer checkpoint\n"
+	      "                       given a consistency proof (what pds-log consistency\n"
+	      "                       prints; - reads standard input)\n"
 	      "  -j, --json           print results as JSON\n"
 	      "  -q, --quiet          print refusals only\n"
 	      "  -h, --help           this help\n"
@@ -70,11 +75,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"policy", required_argument, NULL, 'p'}, {"state", required_argument, NULL, 's'},
 		{"into", required_argument, NULL, 'i'},	  {"now", required_argument, NULL, 't'},
 		{"check-policy", no_argument, NULL, 'c'}, {"json", no_argument, NULL, 'j'},
+		{"advance", required_argument, NULL, 'a'},
 		{"quiet", no_argument, NULL, 'q'},	  {"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "p:s:i:t:cjqh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:s:i:t:a:cjqh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			o->policy = optarg;
@@ -94,6 +100,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'c':
 			o->check_policy = 1;
 			break;
+		case 'a':
+			o->advance = optarg;
+			break;
 		case 'j':
 			o->json = 1;
 			break;
@@ -110,12 +119,38 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	}
 	o->inputs = argv + optind;
 	o->ninputs = argc - optind;
-	if (!o->policy || (o->check_policy ? o->ninputs != 0 : o->ninputs < 1) ||
+	if (!o->policy || (o->check_policy || o->advance ? o->ninputs != 0 : o->ninputs < 1) ||
+	    (o->check_policy && o->advance) ||
 	    (o->into && o->ninputs != 1)) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
+}
+
+static int read_stdin(char **buf, size_t *len)
+{
+	size_t cap = 0;
+
+	*buf = NULL;
+	*len = 0;
+	for (;;) {
+		size_t n;
+
+		if (*len + 4096 > cap) {
+			char *b = cap >= (1u << 20) ? NULL : realloc(*buf, cap = cap * 2 + 4096);
+
+			if (!b) {
+				free(*buf);
+				return -1;
+			}
+			*buf = b;
+		}
+		n = fread(*buf + *len, 1, cap - *len, stdin);
+		*len += n;
+		if (n == 0)
+			return ferror(stdin) ? -1 : 0;
+	}
 }
 
 static int is_bundle(const char *path)
@@ -161,6 +196,35 @@ static void print_text(const struct opts *o, const struct pds_ldr_result *r)
 		return;
 	}
 	fprintf(stderr, "%s: refused [%s]\n", r->message, pds_ldr_rule(r->code));
+}
+
+static int advance(const struct opts *o, struct pds_ldr_policy *p)
+{
+	struct pds_ldr_result *r = malloc(sizeof(*r));
+	const char *name = strcmp(o->advance, "-") ? o->advance : "<stdin>";
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!r || (strcmp(o->advance, "-") ? pds_tool_read_file(o->advance, 1u << 20, &buf, &len)
+					   : read_stdin(&buf, &len))) {
+		fprintf(stderr, "pds-verify: cannot read %s\n", name);
+		free(r);
+		return EXIT_ERROR;
+	}
+	rc = pds_ldr_advance(p, buf, len, name, r);
+	if (o->json) {
+		struct pds_json j;
+
+		pds_json_init(&j, stdout);
+		print_json(&j, name, r);
+		fputc('\n', stdout);
+	} else {
+		print_text(o, r);
+	}
+	free(buf);
+	free(r);
+	return rc ? EXIT_REFUSED : EXIT_OK;
 }
 
 static int verify_all(const struct opts *o, struct pds_ldr_policy *p)
@@ -233,6 +297,8 @@ int main(int argc, char **argv)
 		pds_ldr_policy_summary(p, summary, sizeof(summary));
 		printf("%s: policy parses\n%s", o.policy, summary);
 		rc = EXIT_OK;
+	} else if (o.advance) {
+		rc = advance(&o, p);
 	} else {
 		rc = verify_all(&o, p);
 	}

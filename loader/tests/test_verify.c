@@ -605,6 +605,71 @@ static void test_unwitnessed_advance(void)
 	fx_teardown(&f);
 }
 
+/* The consistency request pds-log consistency prints, from the fixture's log. */
+static char *advance_request(struct fx *f, uint64_t old, int tamper)
+{
+	struct pds_tlog_hash proof[64];
+	size_t n = 64, cp_len, len = 0;
+	const char *cp;
+	char *out = malloc(8192), b64[64];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_FATAL(pds_tlog_prove_tree(f->log, pds_tlog_size(f->log), old, proof, &n) == 0);
+	if (tamper && n)
+		proof[n - 1].b[3] ^= 1;
+	len += (size_t)snprintf(out, 8192, "old %llu\n", (unsigned long long)old);
+	for (size_t i = 0; i < n; i++) {
+		sodium_bin2base64(b64, sizeof(b64), proof[i].b, 32, sodium_base64_VARIANT_ORIGINAL);
+		len += (size_t)snprintf(out + len, 8192 - len, "%s\n", b64);
+	}
+	cp = pds_tlog_checkpoint_note(f->log, &cp_len);
+	len += (size_t)snprintf(out + len, 8192 - len, "\n%.*s", (int)cp_len, cp);
+	return out;
+}
+
+/* Without witnesses, a consistency proof moves the state forward. */
+static void test_advance_with_consistency_proof(void)
+{
+	struct pds_ldr_opts lo = {.sz = sizeof(lo), .now = FX_NOW};
+	struct pds_ldr_policy *p = NULL;
+	struct fx f;
+	char *text, *q, *req;
+
+	setup(&f);
+	text = fx_policy_text(&f, NULL);
+	q = strstr(text, "quorum wq");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(q);
+	memcpy(q, "#uorum wq", 9);
+	CU_ASSERT_FATAL(pds_ldr_policy_parse(text, strlen(text), "nowit.policy", &p, &res) == 0);
+	CU_ASSERT_FATAL(pds_ldr_policy_set(p, &lo) == 0);
+	CU_ASSERT_EQUAL(verify_expect(p, f.manifest, 0), 0);
+	for (int i = 0; i < 3; i++)
+		attest_with(&f, &(struct fx_attest_opts){.witnesses = FX_NONE});
+	CU_ASSERT_EQUAL(verify_expect(p, f.manifest, PDS_LDR_E_UNWITNESSED_ADVANCE),
+			PDS_LDR_E_UNWITNESSED_ADVANCE);
+	/* a proof from the wrong size, then a damaged proof, then the right one */
+	req = advance_request(&f, 5, 0);
+	CU_ASSERT_EQUAL(pds_ldr_advance(p, req, strlen(req), "req", &res), PDS_LDR_E_CONSISTENCY);
+	free(req);
+	req = advance_request(&f, 6, 1);
+	CU_ASSERT_EQUAL(pds_ldr_advance(p, req, strlen(req), "req", &res), PDS_LDR_E_CONSISTENCY);
+	req[0] = 'O';
+	CU_ASSERT_EQUAL(pds_ldr_advance(p, req, strlen(req), "req", &res),
+			PDS_LDR_E_ADVANCE_REQUEST);
+	free(req);
+	req = advance_request(&f, 6, 0);
+	CU_ASSERT_EQUAL(pds_ldr_advance(p, req, strlen(req), "req", &res), 0);
+	CU_ASSERT_EQUAL(res.tree_size, 9);
+	for (size_t cut = 0; cut + 1 < strlen(req); cut += 7)
+		CU_ASSERT_NOT_EQUAL(pds_ldr_advance(p, req, cut, "req", &res), 0);
+	free(req);
+	CU_ASSERT_EQUAL(verify_expect(p, f.manifest, 0), 0);
+	CU_ASSERT_EQUAL(res.tree_size, 9);
+	pds_ldr_policy_free(p);
+	free(text);
+	fx_teardown(&f);
+}
+
 static void corrupt_state(struct fx *f)
 {
 	DIR *d = opendir(f->state_dir);
@@ -1165,7 +1230,8 @@ PDS_TEST_MAIN("verify", PDS_TEST(test_accept), PDS_TEST(test_one_byte_changed),
 	      PDS_TEST(test_checkpoint_not_signed_by_log), PDS_TEST(test_missing_cosignatures),
 	      PDS_TEST(test_forged_cosignature), PDS_TEST(test_stale_checkpoint),
 	      PDS_TEST(test_rollback), PDS_TEST(test_split_view),
-	      PDS_TEST(test_unwitnessed_advance), PDS_TEST(test_corrupt_state_refuses),
+	      PDS_TEST(test_unwitnessed_advance), PDS_TEST(test_advance_with_consistency_proof),
+	      PDS_TEST(test_corrupt_state_refuses),
 	      PDS_TEST(test_termination_verdicts), PDS_TEST(test_bound_over_budget),
 	      PDS_TEST(test_effects_and_memory_verdicts), PDS_TEST(test_evidence_flips_and_cuts),
 	      PDS_TEST(test_manifest_and_object_flips), PDS_TEST(test_bundles),

@@ -81,6 +81,7 @@
 	X(E_UNWITNESSED_ADVANCE, 190, "load/unproven-advance",                                     \
 	  "newer checkpoint without a witness quorum or consistency proof")                        \
 	X(E_CONSISTENCY, 191, "load/inconsistent", "consistency proof does not link the accepted checkpoint to the new one") \
+	X(E_ADVANCE_REQUEST, 192, "load/bad-advance-request", "checkpoint advance request is malformed") \
 	/* verdicts and budgets: 200..209 */                                                       \
 	X(E_TERMINATION, 200, "load/termination-verdict", "termination verdict is not one the policy accepts") \
 	X(E_BOUND, 201, "load/bound-over-budget", "worst-case instruction bound is over the policy's budget") \

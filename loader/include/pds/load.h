@@ -128,6 +128,16 @@ PDS_API int pds_ldr_verify_bundle(struct pds_ldr_policy *p, const char *bundle_p
 				  const char *into_dir, char *manifest, size_t manifest_size,
 				  struct pds_ldr_result *res);
 
+/*
+ * Moves the anti-rollback state of a log to a newer checkpoint given a
+ * consistency proof from the newest one accepted: request is what
+ * `pds-log consistency DIR OLD` prints ("old N", proof hashes, blank line,
+ * checkpoint note).  For policies without a witness quorum, whose hosts
+ * otherwise refuse newer checkpoints (PDS_LDR_E_UNWITNESSED_ADVANCE).
+ */
+PDS_API int pds_ldr_advance(struct pds_ldr_policy *p, const char *request, size_t len,
+			    const char *file, struct pds_ldr_result *res);
+
 #ifdef __cplusplus
 }
 #endif
