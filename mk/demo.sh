@@ -125,4 +125,80 @@ say "spin_wait is refused by the default rule: no attestation (exit 1 expected)"
 run "$BIN/pds-attest" --key "$KEY" --log "$TMP/log" --log-key "$LOGKEY" \
 	"$OUT/spin_wait/spin_wait.plugin"
 must "$BIN/pds-log" fsck --pub "$LOGPUB" "$TMP/log"
+
+for t in pds-verify pds-bundle pds-witness; do
+	if [ ! -x "$BIN/$t" ]; then
+		say "$t is not built: no loader step"
+		exit 0
+	fi
+done
+say "the host's side: a second verifier, two witnesses, a packager"
+must "$BIN/pds-keygen" --out-dir "$TMP" demo.example/verifier2
+must "$BIN/pds-keygen" --out-dir "$TMP" --cosigner demo.example/witness1
+must "$BIN/pds-keygen" --out-dir "$TMP" --cosigner demo.example/witness2
+must "$BIN/pds-keygen" --out-dir "$TMP" demo.example/packager
+SHIP="$TMP/ship/retransmit_scan"
+mkdir -p "$TMP/ship"
+cp -r "$OUT/retransmit_scan" "$SHIP"
+rm -f "$SHIP"/*.pds "$SHIP"/*.spec
+cp "$OUT/retransmit_scan/retransmit_scan.spec" "$TMP/retransmit_scan.spec"
+PLUGIN="$SHIP/retransmit_scan.plugin"
+say "verifier 1 checks, attests and logs the plugin; verifier 2 re-checks and countersigns"
+must "$BIN/pds-attest" --key "$KEY" --log "$TMP/log" --log-key "$LOGKEY" \
+	--spec "$TMP/retransmit_scan.spec" "$PLUGIN"
+must "$BIN/pds-attest" --cosign "$PLUGIN.pds" --key "$TMP/demo.example_verifier2.key" \
+	--log-pub "$LOGPUB" --spec "$TMP/retransmit_scan.spec"
+say "two witnesses check that the log's checkpoint extends what they saw, and cosign it"
+for w in witness1 witness2; do
+	show "$BIN/pds-log consistency --pub $LOGPUB $TMP/log 0 | $BIN/pds-witness add-checkpoint ... > $TMP/$w.cosig"
+	"$BIN/pds-log" consistency --pub "$LOGPUB" "$TMP/log" 0 |
+		"$BIN/pds-witness" add-checkpoint --state "$TMP/$w.state" \
+			--key "$TMP/demo.example_$w.key" --log-key "$LOGPUB" > "$TMP/$w.cosig"
+	cat "$TMP/$w.cosig"
+done
+cat "$TMP/witness1.cosig" "$TMP/witness2.cosig" > "$TMP/cosigs"
+must "$BIN/pds-log" cosign --key "$LOGKEY" --witness "$TMP/demo.example_witness1.pub" \
+	--witness "$TMP/demo.example_witness2.pub" "$TMP/log" "$TMP/cosigs"
+say "the evidence beside the plugin now carries the witnessed checkpoint"
+must "$BIN/pds-log" refresh --key "$LOGKEY" "$TMP/log" "$PLUGIN.pds"
+must cat "$PLUGIN.pds"
+say "a distribution packs the plugin with its evidence and signs the bundle"
+must "$BIN/pds-bundle" create "$PLUGIN" -o "$TMP/retransmit_scan.pdsb"
+must "$BIN/pds-bundle" sign --key "$TMP/demo.example_packager.key" "$TMP/retransmit_scan.pdsb"
+must "$BIN/pds-bundle" list "$TMP/retransmit_scan.pdsb"
+say "the host's trust policy: both verifiers, one of two witnesses, the packager, a budget"
+POLICY="$TMP/host.policy"
+{
+	echo "# which logs, witnesses, verifiers and packagers this host trusts"
+	echo "log $(cat "$LOGPUB")"
+	echo "witness w1 $(cat "$TMP/demo.example_witness1.pub")"
+	echo "witness w2 $(cat "$TMP/demo.example_witness2.pub")"
+	echo "group witnesses any w1 w2"
+	echo "quorum witnesses"
+	echo "verifier v1 $(cat "$TMP/demo.example_verifier.pub")"
+	echo "verifier v2 $(cat "$TMP/demo.example_verifier2.pub")"
+	echo "require v1 & v2"
+	echo "packager distro $(cat "$TMP/demo.example_packager.pub")"
+	echo "accept-termination proven"
+	echo "max-bound 1000000"
+	echo "max-checkpoint-age 1d"
+	echo "state $TMP/host-state"
+} > "$POLICY"
+mkdir -p "$TMP/host-state"
+must cat "$POLICY"
+must "$BIN/pds-verify" --policy "$POLICY" --check-policy
+say "the host verifies the bundle, and the plugin on disk: accepted"
+must "$BIN/pds-verify" --policy "$POLICY" --into "$TMP/store" "$TMP/retransmit_scan.pdsb"
+must "$BIN/pds-verify" --policy "$POLICY" --json "$TMP/store/retransmit_scan.plugin"
+say "one byte of one object changes: the plugin is refused (exit 1 expected)"
+OBJ="$TMP/store/ack_delay_cap.o"
+show "flip the lowest bit of byte 64 of $OBJ"
+b=$(od -An -tu1 -j64 -N1 "$OBJ" | tr -d ' ')
+# shellcheck disable=SC2059
+printf "$(printf '\\%03o' $((b ^ 1)))" | dd of="$OBJ" bs=1 seek=64 conv=notrunc status=none
+run "$BIN/pds-verify" --policy "$POLICY" "$TMP/store/retransmit_scan.plugin"
+if [ "$rc" -ne 1 ]; then
+	echo "demo: a changed object was not refused" >&2
+	exit 1
+fi
 say "demo done"
