@@ -670,37 +670,68 @@ static void test_advance_with_consistency_proof(void)
 	fx_teardown(&f);
 }
 
-static void corrupt_state(struct fx *f)
+/* The state file of the fixture's log (the one 64-hex-digit name in the folder). */
+static void state_file(struct fx *f, char *path, size_t size)
 {
 	DIR *d = opendir(f->state_dir);
 	struct dirent *de;
-	char path[FX_PATH + 300];
-	int n = 0;
 
+	path[0] = 0;
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
 	while ((de = readdir(d)))
-		if (strlen(de->d_name) == 64) {
-			snprintf(path, sizeof(path), "%s/%s", f->state_dir, de->d_name);
-			edit_file(path, "pds-loader-state/v1", "pds-loader-state/v9");
-			n++;
-		}
+		if (strlen(de->d_name) == 64)
+			snprintf(path, size, "%s/%s", f->state_dir, de->d_name);
 	closedir(d);
-	CU_ASSERT_EQUAL(n, 1);
+	CU_ASSERT_FATAL(path[0] != 0);
 }
 
 static void test_corrupt_state_refuses(void)
 {
+	static const struct {
+		const char *from, *to;
+	} edits[] = {
+		{"pds-loader-state/v1", "pds-loader-state/v9"},
+		{"origin log.example/pds", "origin log.example/pdt"},
+		{"\n6 ", "\n06 "},
+		{"\n6 ", "\n6  "},
+		{"\n6 ", "\nx "},
+		{"=\n", "\n"},
+		{"=\n", "=\n7 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"},
+		{"=\n", "="},
+	};
+	char path[FX_PATH + 300];
 	struct fx f;
 	struct pds_ldr_policy *p;
+	size_t len;
+	char *good;
 
 	setup(&f);
 	p = policy(&f, NULL);
 	CU_ASSERT_EQUAL(verify_expect(p, f.manifest, 0), 0);
 	pds_ldr_policy_free(p);
-	corrupt_state(&f);
+	state_file(&f, path, sizeof(path));
+	good = slurp(path, &len);
+	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+		CU_ASSERT_FATAL(fx_write(path, good, len) == 0);
+		edit_file(path, edits[i].from, edits[i].to);
+		p = policy(&f, NULL);
+		CU_ASSERT_EQUAL(verify_expect(p, f.manifest, PDS_LDR_E_STATE), PDS_LDR_E_STATE);
+		CU_ASSERT_STRING_EQUAL(res.file, path);
+		pds_ldr_policy_free(p);
+	}
+	/* Every truncation but the whole file is refused too. */
+	for (size_t cut = 0; cut < len; cut++) {
+		CU_ASSERT_FATAL(fx_write(path, good, cut) == 0);
+		p = policy(&f, NULL);
+		CU_ASSERT_EQUAL(pds_ldr_verify_plugin(p, f.manifest, &res), PDS_LDR_E_STATE);
+		pds_ldr_policy_free(p);
+	}
+	/* Restored, the state accepts again, and a failed write never replaced it. */
+	CU_ASSERT_FATAL(fx_write(path, good, len) == 0);
 	p = policy(&f, NULL);
-	CU_ASSERT_EQUAL(verify_expect(p, f.manifest, PDS_LDR_E_STATE), PDS_LDR_E_STATE);
+	CU_ASSERT_EQUAL(verify_expect(p, f.manifest, 0), 0);
 	pds_ldr_policy_free(p);
+	free(good);
 	fx_teardown(&f);
 }
 
