@@ -250,7 +250,7 @@ static int build_attestation(struct fx *f, const struct fx_attest_opts *o,
 	memset(a->spec, 0x5a, sizeof(a->spec));
 	a->passes.items = passes;
 	a->passes.count = 2;
-	a->time = FX_NOW - 60;
+	a->time = FX_NOW - 600 + f->attestations++; /* every entry distinct */
 	a->objects = obs;
 	a->object_count = f->nobjects;
 	for (unsigned i = 0; i < f->nobjects; i++) {

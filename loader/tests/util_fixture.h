@@ -50,6 +50,7 @@ struct fx {
 	struct pds_tlog *log;
 	struct pds_note_verifier log_vkey;
 	struct pds_log_keys log_keys;
+	unsigned attestations; /* made so far */
 };
 
 /*
@@ -60,7 +61,7 @@ struct fx_attest_opts {
 	unsigned signers;   /* verifiers signing; default (0) bit 0 and 1 */
 	unsigned witnesses; /* witnesses cosigning; default (0) all; FX_NONE for none */
 	uint64_t cosign_time; /* default FX_NOW */
-	enum pds_att_verdict termination; /* default proven */
+	enum pds_att_verdict termination; /* default (0, unknown) means proven: use mutate */
 	uint64_t bound;			  /* default 1000 */
 	void (*mutate)(struct pds_attestation *a, void *ctx);
 	void *mutate_ctx;
