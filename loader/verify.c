@@ -65,10 +65,52 @@ struct cache_entry {
 
 #define CACHE_SLOTS 512u /* a power of two; cleared when three quarters full */
 
+/*
+ * A plugin accepted before, by manifest path: the exact bytes of its manifest
+ * and evidence, the objects' paths and attested digests, and what was
+ * accepted.  When both files still hold these bytes, everything derived from
+ * them holds too; only the objects are read and hashed again, and the
+ * checkpoint's age is judged again at the current time.
+ */
+struct memo {
+	int mem; /* made by pds_ldr_verify_plugin_mem: paths are the manifest's names */
+	char *manifest_path;
+	char *manifest, *evidence;
+	size_t manifest_len, evidence_len;
+	size_t nobj;
+	char **paths;
+	char **protoops;
+	unsigned *lines;
+	uint8_t (*digests)[32];
+	uint64_t wmask, times[PDS_POL_MAX_WITNESSES];
+	struct pds_ldr_result *accepted;
+};
+
+#define MEMO_SLOTS 64u
+
 struct pds_ldr_cache {
 	struct cache_entry slot[CACHE_SLOTS];
 	size_t used;
+	struct memo memo[MEMO_SLOTS];
+	size_t memo_next; /* round-robin replacement */
 };
+
+static void memo_clear(struct memo *m)
+{
+	for (size_t i = 0; i < m->nobj; i++) {
+		free(m->paths[i]);
+		free(m->protoops[i]);
+	}
+	free(m->paths);
+	free(m->protoops);
+	free(m->lines);
+	free(m->digests);
+	free(m->manifest_path);
+	free(m->manifest);
+	free(m->evidence);
+	free(m->accepted);
+	memset(m, 0, sizeof(*m));
+}
 
 void pds_ldr_cache_free(struct pds_ldr_cache *c)
 {
@@ -76,6 +118,8 @@ void pds_ldr_cache_free(struct pds_ldr_cache *c)
 		return;
 	for (size_t i = 0; i < CACHE_SLOTS; i++)
 		free(c->slot[i].times);
+	for (size_t i = 0; i < MEMO_SLOTS; i++)
+		memo_clear(&c->memo[i]);
 	free(c);
 }
 
@@ -352,7 +396,27 @@ struct run {
 	struct pds_attestation *att;
 	unsigned cached; /* signature checks answered by the cache */
 	unsigned checks; /* signature checks needed */
+	size_t match[PDS_ATT_MAX_OBJECTS]; /* the attested object of each pluglet */
+	/* pds_ldr_verify_plugin_mem: the bytes the caller holds */
+	int mem;
+	const void *mem_manifest, *mem_evidence;
+	size_t mem_manifest_len, mem_evidence_len;
+	const struct pds_ldr_file *mem_objects;
+	size_t mem_nobjects;
+	uint64_t wmask, wtimes[PDS_POL_MAX_WITNESSES];
 };
+
+static char *dup_bytes(const void *b, size_t n)
+{
+	char *d = malloc(n + 1);
+
+	if (d) {
+		if (n)
+			memcpy(d, b, n);
+		d[n] = 0;
+	}
+	return d;
+}
 
 static int load_manifest(struct run *r)
 {
@@ -362,6 +426,20 @@ static int load_manifest(struct run *r)
 	char *dir, *slash;
 	int err;
 
+	if (r->mem) {
+		if (r->mem_manifest_len > p->rules.manifest_max)
+			return file_fail(r->res, EFBIG, r->manifest_path, PDS_LDR_E_MANIFEST_SIZE,
+					 p->rules.manifest_max, "manifest");
+		r->manifest_buf = dup_bytes(r->mem_manifest, r->mem_manifest_len);
+		r->manifest_len = r->mem_manifest_len;
+		if (!r->manifest_buf)
+			return pds_ldr_fail(r->res, PDS_LDR_E_NOMEM, r->manifest_path, 0, 0,
+					    "out of memory");
+		/* No folder: includes are refused, objects come from the caller. */
+		err = pds_chk_manifest_parse_mem(r->manifest_buf, r->manifest_len,
+						 r->manifest_path, NULL, &sink, &r->m);
+		goto parsed;
+	}
 	err = read_file(r->manifest_path, p->rules.manifest_max, &r->manifest_buf,
 			&r->manifest_len);
 	if (err)
@@ -381,6 +459,7 @@ static int load_manifest(struct run *r)
 	err = pds_chk_manifest_parse_mem(r->manifest_buf, r->manifest_len, r->manifest_path, dir,
 					 &sink, &r->m);
 	free(dir);
+parsed:
 	if (err && !sc.seen)
 		pds_ldr_fail(r->res, PDS_LDR_E_MANIFEST, r->manifest_path, 0, 0,
 			     "manifest does not parse");
@@ -397,7 +476,14 @@ static int load_evidence(struct run *r)
 			     r->manifest_path) >= sizeof(r->evidence_path))
 		return pds_ldr_fail(r->res, PDS_LDR_E_INVAL, r->manifest_path, 0, 0,
 				    "path is too long");
-	err = read_file(r->evidence_path, EVIDENCE_MAX, &r->ev_buf, &r->ev_len);
+	if (r->mem) {
+		err = !r->mem_evidence ? ENOENT : r->mem_evidence_len > EVIDENCE_MAX ? EFBIG : 0;
+		if (!err && !(r->ev_buf = dup_bytes(r->mem_evidence, r->mem_evidence_len)))
+			err = ENOMEM;
+		r->ev_len = r->mem_evidence_len;
+	} else {
+		err = read_file(r->evidence_path, EVIDENCE_MAX, &r->ev_buf, &r->ev_len);
+	}
 	if (err == ENOENT)
 		return pds_ldr_fail(r->res, PDS_LDR_E_EVIDENCE_MISSING, r->evidence_path, 0, 0,
 				    "no evidence for %s: the plugin is not attested",
@@ -524,19 +610,44 @@ static int same_pluglet(const struct pds_chk_pluglet *pl, const struct pds_att_o
 	       !strcmp(anchor, ob->anchor);
 }
 
+/* The supplied object the manifest names file; NULL when absent. */
+static const struct pds_ldr_file *mem_object(const struct pds_ldr_file *objs, size_t n,
+					     const char *file)
+{
+	for (size_t i = 0; i < n; i++)
+		if (objs[i].name && !strcmp(objs[i].name, file))
+			return &objs[i];
+	return NULL;
+}
+
 static int check_object_file(struct run *r, const struct pds_chk_pluglet *pl,
 			     const struct pds_att_object *ob)
 {
 	uint64_t max = r->p->rules.object_max;
+	const struct pds_ldr_file *f;
 	uint8_t d[32];
 	char *buf;
 	size_t len;
-	int err = read_file(pl->path, max, &buf, &len);
+	int err;
 
-	if (err)
-		return file_fail(r->res, err, pl->path, PDS_LDR_E_OBJECT_SIZE, max, "object");
-	pds_sha256(buf, len, d);
-	free(buf);
+	if (r->mem) {
+		f = mem_object(r->mem_objects, r->mem_nobjects, pl->file);
+		if (!f)
+			return pds_ldr_fail(r->res, PDS_LDR_E_COVERAGE, pl->file, 0, 0,
+					    "object %s of pluglet %s was not supplied", pl->file,
+					    pl->protoop);
+		if (f->len > max)
+			return file_fail(r->res, EFBIG, pl->file, PDS_LDR_E_OBJECT_SIZE, max,
+					 "object");
+		pds_sha256(f->data, f->len, d);
+	} else {
+		err = read_file(pl->path, max, &buf, &len);
+		if (err)
+			return file_fail(r->res, err, pl->path, PDS_LDR_E_OBJECT_SIZE, max,
+					 "object");
+		pds_sha256(buf, len, d);
+		free(buf);
+	}
 	if (memcmp(d, ob->sha256, 32) != 0)
 		return pds_ldr_fail(r->res, PDS_LDR_E_OBJECT_DIGEST, pl->path, 0, 0,
 				    "object differs from the one attested for %s (%s line %u)",
@@ -594,7 +705,7 @@ static int check_coverage(struct run *r)
 {
 	const struct pds_attestation *a = r->att;
 	const struct pds_chk_manifest *m = r->m;
-	size_t match[PDS_ATT_MAX_OBJECTS];
+	size_t *match = r->match;
 	uint8_t md[32];
 	int err;
 
@@ -709,41 +820,52 @@ static int verify_checkpoint(struct run *r, unsigned log, struct cache_entry *ou
 	return 0;
 }
 
-static int check_witnesses(struct run *r, const struct cache_entry *c)
+/*
+ * The witness quorum, then the same quorum counting only cosignatures within
+ * the age limit (fresh ones date the checkpoint).
+ */
+static int judge_witnesses(const struct pds_ldr_policy *p, uint64_t mask, const uint64_t *times,
+			   struct pds_ldr_result *res, const char *evidence_path)
 {
-	struct pds_ldr_policy *p = r->p;
 	unsigned char ok[PDS_POL_MAX_WITNESSES] = {0}, fresh[PDS_POL_MAX_WITNESSES] = {0};
 	uint64_t now = p->now ? p->now : (uint64_t)time(NULL), newest = 0;
 	size_t count = 0;
 
 	for (size_t i = 0; i < p->witness_count; i++) {
-		if (!(c->mask >> i & 1))
+		if (!(mask >> i & 1))
 			continue;
 		ok[i] = 1;
 		count++;
-		if (c->times[i] > newest)
-			newest = c->times[i];
+		if (times[i] > newest)
+			newest = times[i];
 		fresh[i] = !p->rules.has_max_age ||
-			   (c->times[i] <= now + CLOCK_SKEW &&
-			    (c->times[i] >= now || now - c->times[i] <= p->rules.max_age));
+			   (times[i] <= now + CLOCK_SKEW &&
+			    (times[i] >= now || now - times[i] <= p->rules.max_age));
 	}
-	r->res->witnesses = count;
-	r->res->checkpoint_time = newest;
+	res->witnesses = count;
+	res->checkpoint_time = newest;
 	if (!pds_pol_quorum_eval(p, ok))
-		return pds_ldr_fail(r->res, PDS_LDR_E_WITNESS_QUORUM, r->evidence_path, 0, 0,
+		return pds_ldr_fail(res, PDS_LDR_E_WITNESS_QUORUM, evidence_path, 0, 0,
 				    "checkpoint is cosigned by %zu trusted witness%s, which does "
 				    "not satisfy the policy's quorum",
 				    count, count == 1 ? "" : "es");
 	if (p->rules.has_max_age && p->quorum_kind == PDS_POL_QUORUM_NONE)
-		return pds_ldr_fail(r->res, PDS_LDR_E_STALE, r->evidence_path, 0, 0,
+		return pds_ldr_fail(res, PDS_LDR_E_STALE, evidence_path, 0, 0,
 				    "the policy limits the checkpoint's age but names no "
 				    "witness quorum to date it");
 	if (!pds_pol_quorum_eval(p, fresh))
-		return pds_ldr_fail(r->res, PDS_LDR_E_STALE, r->evidence_path, 0, 0,
+		return pds_ldr_fail(res, PDS_LDR_E_STALE, evidence_path, 0, 0,
 				    "checkpoint's cosignatures are older than %" PRIu64
 				    " seconds (newest %" PRIu64 ", now %" PRIu64 ")",
 				    p->rules.max_age, newest, now);
 	return 0;
+}
+
+static int check_witnesses(struct run *r, const struct cache_entry *c)
+{
+	r->wmask = c->mask;
+	memcpy(r->wtimes, c->times, sizeof(r->wtimes));
+	return judge_witnesses(r->p, c->mask, c->times, r->res, r->evidence_path);
 }
 
 static int check_log(struct run *r)
@@ -848,38 +970,205 @@ static void run_free(struct run *r)
 	pds_att_free(r->att);
 }
 
+/* ------------------------------------------------------------------ the memo */
+
+static struct memo *memo_find(struct pds_ldr_policy *p, const char *manifest_path, int mem)
+{
+	if (!p->cache || p->no_cache)
+		return NULL;
+	for (size_t i = 0; i < MEMO_SLOTS; i++)
+		if (p->cache->memo[i].manifest_path && p->cache->memo[i].mem == mem &&
+		    !strcmp(p->cache->memo[i].manifest_path, manifest_path))
+			return &p->cache->memo[i];
+	return NULL;
+}
+
+/* Remembers an accepted plugin whose manifest includes no other file. */
+static void memo_store(struct run *r)
+{
+	struct pds_ldr_policy *p = r->p;
+	const struct pds_chk_manifest *m = r->m;
+	struct memo *e;
+	size_t n = m->pluglet_count;
+
+	if (p->no_cache || !p->cache || m->file_count != 1)
+		return;
+	e = memo_find(p, r->manifest_path, r->mem);
+	if (!e) {
+		e = &p->cache->memo[p->cache->memo_next];
+		p->cache->memo_next = (p->cache->memo_next + 1) % MEMO_SLOTS;
+	}
+	memo_clear(e);
+	e->mem = r->mem;
+	e->manifest_path = strdup(r->manifest_path);
+	e->manifest = dup_bytes(r->manifest_buf, r->manifest_len);
+	e->evidence = dup_bytes(r->ev_buf, r->ev_len);
+	e->paths = calloc(n ? n : 1, sizeof(*e->paths));
+	e->protoops = calloc(n ? n : 1, sizeof(*e->protoops));
+	e->lines = calloc(n ? n : 1, sizeof(*e->lines));
+	e->digests = calloc(n ? n : 1, sizeof(*e->digests));
+	e->accepted = malloc(sizeof(*e->accepted));
+	if (!e->manifest_path || !e->manifest || !e->evidence || !e->paths || !e->protoops ||
+	    !e->lines || !e->digests || !e->accepted)
+		goto fail;
+	for (size_t i = 0; i < n; i++, e->nobj++) {
+		e->paths[i] = strdup(r->mem ? m->pluglets[i].file : m->pluglets[i].path);
+		e->protoops[i] = strdup(m->pluglets[i].protoop);
+		if (!e->paths[i] || !e->protoops[i]) {
+			e->nobj++;
+			goto fail;
+		}
+		e->lines[i] = m->pluglets[i].line;
+		memcpy(e->digests[i], r->att->objects[r->match[i]].sha256, 32);
+	}
+	e->manifest_len = r->manifest_len;
+	e->evidence_len = r->ev_len;
+	e->wmask = r->wmask;
+	memcpy(e->times, r->wtimes, sizeof(e->times));
+	memcpy(e->accepted, r->res, sizeof(*e->accepted));
+	return;
+fail:
+	memo_clear(e);
+}
+
+/* 1 when path holds exactly the len bytes at want (read under the limit max). */
+static int same_file(const char *path, uint64_t max, const char *want, size_t len)
+{
+	char *buf;
+	size_t n;
+	int same = 0;
+
+	if (read_file(path, max, &buf, &n) == 0) {
+		same = n == len && !memcmp(buf, want, len);
+		free(buf);
+	}
+	return same;
+}
+
+/*
+ * The warm path: 1 when the memo does not apply (files changed, or a failure
+ * the full path reports better), else the verdict on the objects.
+ */
+static int memo_verify(struct pds_ldr_policy *p, struct memo *e, const struct run *r,
+		       struct pds_ldr_result *res)
+{
+	char ev[PDS_LDR_FILE_MAX];
+	uint8_t d[32];
+
+	if ((size_t)snprintf(ev, sizeof(ev), "%s.pds", e->manifest_path) >= sizeof(ev))
+		return 1;
+	if (r->mem ? r->mem_manifest_len != e->manifest_len ||
+			     memcmp(r->mem_manifest, e->manifest, e->manifest_len) ||
+			     !r->mem_evidence || r->mem_evidence_len != e->evidence_len ||
+			     memcmp(r->mem_evidence, e->evidence, e->evidence_len)
+		   : !same_file(e->manifest_path, p->rules.manifest_max, e->manifest,
+				e->manifest_len) ||
+			     !same_file(ev, EVIDENCE_MAX, e->evidence, e->evidence_len))
+		return 1;
+	if (judge_witnesses(p, e->wmask, e->times, res, ev)) {
+		memset(res, 0, sizeof(*res));
+		return 1;
+	}
+	for (size_t i = 0; i < e->nobj; i++) {
+		const struct pds_ldr_file *f = NULL;
+		char *buf = NULL;
+		size_t len;
+
+		if (r->mem) {
+			f = mem_object(r->mem_objects, r->mem_nobjects, e->paths[i]);
+			if (!f || f->len > p->rules.object_max)
+				return 1;
+			pds_sha256(f->data, f->len, d);
+		} else {
+			if (read_file(e->paths[i], p->rules.object_max, &buf, &len))
+				return 1;
+			pds_sha256(buf, len, d);
+			free(buf);
+		}
+		if (memcmp(d, e->digests[i], 32) != 0)
+			return pds_ldr_fail(res, PDS_LDR_E_OBJECT_DIGEST, e->paths[i], 0, 0,
+					    "object differs from the one attested for %s (%s line %u)",
+					    e->protoops[i], e->manifest_path, e->lines[i]);
+	}
+	memcpy(res, e->accepted, sizeof(*res));
+	res->cached_signatures = 1;
+	return 0;
+}
+
+static int verify(struct run *r)
+{
+	struct pds_ldr_policy *p = r->p;
+	struct pds_ldr_result *res = r->res;
+	struct memo *e;
+	int err;
+
+	e = memo_find(p, r->manifest_path, r->mem);
+	if (e) {
+		err = memo_verify(p, e, r, res);
+		if (err != 1)
+			return err;
+		memset(res, 0, sizeof(*res));
+	}
+	err = load_manifest(r);
+	if (!err)
+		err = load_evidence(r);
+	if (!err)
+		err = check_signatures(r);
+	if (!err)
+		err = check_coverage(r);
+	if (!err)
+		err = check_verdicts(r);
+	if (!err)
+		err = check_log(r);
+	if (!err)
+		err = check_state(r);
+	if (!err) {
+		res->code = PDS_LDR_OK;
+		snprintf(res->file, sizeof(res->file), "%s", r->manifest_path);
+		snprintf(res->plugin, sizeof(res->plugin), "%s", r->att->plugin);
+		res->objects = r->att->object_count;
+		res->cached_signatures = r->checks && r->cached == r->checks;
+		accepted_message(res, r->manifest_path);
+		memo_store(r);
+	}
+	run_free(r);
+	return err;
+}
+
 PDS_API int pds_ldr_verify_plugin(struct pds_ldr_policy *p, const char *manifest_path,
 				  struct pds_ldr_result *res)
 {
 	struct run r = {.p = p, .res = res, .manifest_path = manifest_path};
-	int err;
 
 	if (!res)
 		return PDS_LDR_E_INVAL;
 	memset(res, 0, sizeof(*res));
 	if (!p || !manifest_path)
 		return pds_ldr_fail(res, PDS_LDR_E_INVAL, "", 0, 0, "no policy or no manifest");
-	err = load_manifest(&r);
-	if (!err)
-		err = load_evidence(&r);
-	if (!err)
-		err = check_signatures(&r);
-	if (!err)
-		err = check_coverage(&r);
-	if (!err)
-		err = check_verdicts(&r);
-	if (!err)
-		err = check_log(&r);
-	if (!err)
-		err = check_state(&r);
-	if (!err) {
-		res->code = PDS_LDR_OK;
-		snprintf(res->file, sizeof(res->file), "%s", manifest_path);
-		snprintf(res->plugin, sizeof(res->plugin), "%s", r.att->plugin);
-		res->objects = r.att->object_count;
-		res->cached_signatures = r.checks && r.cached == r.checks;
-		accepted_message(res, manifest_path);
-	}
-	run_free(&r);
-	return err;
+	return verify(&r);
+}
+
+PDS_API int pds_ldr_verify_plugin_mem(struct pds_ldr_policy *p, const char *manifest_name,
+				      const void *manifest, size_t manifest_len,
+				      const void *evidence, size_t evidence_len,
+				      const struct pds_ldr_file *objects, size_t nobjects,
+				      struct pds_ldr_result *res)
+{
+	struct run r = {.p = p,
+			.res = res,
+			.manifest_path = manifest_name,
+			.mem = 1,
+			.mem_manifest = manifest,
+			.mem_manifest_len = manifest_len,
+			.mem_evidence = evidence,
+			.mem_evidence_len = evidence_len,
+			.mem_objects = objects,
+			.mem_nobjects = nobjects};
+
+	if (!res)
+		return PDS_LDR_E_INVAL;
+	memset(res, 0, sizeof(*res));
+	if (!p || !manifest_name || (!manifest && manifest_len) || (!objects && nobjects))
+		return pds_ldr_fail(res, PDS_LDR_E_INVAL, "", 0, 0, "invalid argument");
+	return verify(&r);
 }

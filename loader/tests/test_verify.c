@@ -1253,6 +1253,88 @@ static void test_bundle_with_bad_plugin(void)
 	fx_teardown(&f);
 }
 
+/* ------------------------------------------------------------------ bytes in memory */
+
+struct held {
+	char *manifest, *evidence, *obj[OBJECTS];
+	size_t manifest_len, evidence_len;
+	struct pds_ldr_file files[OBJECTS];
+};
+
+static void hold(struct fx *f, struct held *h)
+{
+	char path[FX_PATH + 64];
+
+	h->manifest = slurp(f->manifest, &h->manifest_len);
+	h->evidence = slurp(f->evidence, &h->evidence_len);
+	for (int i = 0; i < OBJECTS; i++) {
+		snprintf(path, sizeof(path), "%s/%s", f->plugin_dir, f->object_names[i]);
+		h->obj[i] = slurp(path, &h->files[i].len);
+		h->files[i].name = f->object_names[i];
+		h->files[i].data = h->obj[i];
+	}
+}
+
+static void release(struct held *h)
+{
+	free(h->manifest);
+	free(h->evidence);
+	for (int i = 0; i < OBJECTS; i++)
+		free(h->obj[i]);
+}
+
+static int verify_mem(struct pds_ldr_policy *p, const struct held *h, size_t nobjects)
+{
+	return pds_ldr_verify_plugin_mem(p, "demo.plugin", h->manifest, h->manifest_len,
+					 h->evidence, h->evidence_len, h->files, nobjects, &res);
+}
+
+static void test_bytes_in_memory(void)
+{
+	struct fx f;
+	struct pds_ldr_policy *p;
+	struct held h;
+
+	setup(&f);
+	p = policy(&f, NULL);
+	hold(&f, &h);
+	CU_ASSERT_EQUAL(verify_mem(p, &h, OBJECTS), 0);
+	CU_ASSERT_EQUAL(res.cached_signatures, 0);
+	CU_ASSERT_EQUAL(res.objects, OBJECTS);
+	CU_ASSERT_EQUAL(verify_mem(p, &h, OBJECTS), 0);
+	CU_ASSERT_EQUAL(res.cached_signatures, 1);
+	/* the remembered plugin, one object byte changed, then restored */
+	h.obj[2][100] ^= 4;
+	CU_ASSERT_EQUAL(verify_mem(p, &h, OBJECTS), PDS_LDR_E_OBJECT_DIGEST);
+	h.obj[2][100] ^= 4;
+	CU_ASSERT_EQUAL(verify_mem(p, &h, OBJECTS), 0);
+	/* an object missing, the evidence missing, the manifest changed */
+	CU_ASSERT_EQUAL(verify_mem(p, &h, OBJECTS - 1), PDS_LDR_E_COVERAGE);
+	CU_ASSERT_EQUAL(pds_ldr_verify_plugin_mem(p, "demo.plugin", h.manifest, h.manifest_len,
+						  NULL, 0, h.files, OBJECTS, &res),
+			PDS_LDR_E_EVIDENCE_MISSING);
+	h.manifest[3] ^= 1;
+	CU_ASSERT_NOT_EQUAL(verify_mem(p, &h, OBJECTS), 0);
+	h.manifest[3] ^= 1;
+	/* the evidence changed: a flipped signature byte */
+	h.evidence[h.evidence_len - 10] ^= 1;
+	CU_ASSERT_NOT_EQUAL(verify_mem(p, &h, OBJECTS), 0);
+	h.evidence[h.evidence_len - 10] ^= 1;
+	CU_ASSERT_EQUAL(verify_mem(p, &h, OBJECTS), 0);
+	/* a policy that remembers nothing checks everything, with the same verdict */
+	CU_ASSERT_EQUAL(pds_ldr_policy_set(p, &(struct pds_ldr_opts){.sz = sizeof(struct pds_ldr_opts),
+								    .now = FX_NOW,
+								    .no_cache = 1}),
+			0);
+	CU_ASSERT_EQUAL(verify_mem(p, &h, OBJECTS), 0);
+	CU_ASSERT_EQUAL(res.cached_signatures, 0);
+	h.obj[0][5] ^= 1;
+	CU_ASSERT_EQUAL(verify_mem(p, &h, OBJECTS), PDS_LDR_E_OBJECT_DIGEST);
+	release(&h);
+	pds_ldr_policy_free(p);
+	fx_teardown(&f);
+}
+
 /* ------------------------------------------------------------------ the PQUIC hook */
 
 static size_t count_entries(const char *dir)
@@ -1322,4 +1404,5 @@ PDS_TEST_MAIN("verify", PDS_TEST(test_accept), PDS_TEST(test_one_byte_changed),
 	      PDS_TEST(test_termination_verdicts), PDS_TEST(test_bound_over_budget),
 	      PDS_TEST(test_effects_and_memory_verdicts), PDS_TEST(test_evidence_flips_and_cuts),
 	      PDS_TEST(test_manifest_and_object_flips), PDS_TEST(test_bundles),
-	      PDS_TEST(test_bundle_with_bad_plugin), PDS_TEST(test_pquic_hook))
+	      PDS_TEST(test_bundle_with_bad_plugin), PDS_TEST(test_bytes_in_memory),
+	      PDS_TEST(test_pquic_hook))

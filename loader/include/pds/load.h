@@ -115,6 +115,26 @@ PDS_API int pds_ldr_policy_set(struct pds_ldr_policy *p, const struct pds_ldr_op
 PDS_API int pds_ldr_verify_plugin(struct pds_ldr_policy *p, const char *manifest_path,
 				  struct pds_ldr_result *res);
 
+/* A file the caller holds in memory: its name as the manifest writes it. */
+struct pds_ldr_file {
+	const char *name;
+	const void *data;
+	size_t len;
+};
+
+/*
+ * The same verification over bytes the caller already holds: the manifest
+ * (named manifest_name in messages; includes are refused), its evidence
+ * (NULL: PDS_LDR_E_EVIDENCE_MISSING) and its objects, found by the names the
+ * manifest gives them.  A host that loads exactly the bytes it verified leaves
+ * no window between the check and the use, and reads each file once.
+ */
+PDS_API int pds_ldr_verify_plugin_mem(struct pds_ldr_policy *p, const char *manifest_name,
+				      const void *manifest, size_t manifest_len,
+				      const void *evidence, size_t evidence_len,
+				      const struct pds_ldr_file *objects, size_t nobjects,
+				      struct pds_ldr_result *res);
+
 /*
  * Verifies a bundle (.pdsb): safe to read under the policy's limits, signed by
  * the policy's packagers, holding exactly one top-level manifest NAME.plugin
