@@ -136,7 +136,8 @@ static struct cache_entry *cache_find(struct pds_ldr_policy *p, enum cache_kind 
 {
 	struct pds_ldr_cache *c = p->cache;
 
-	if (!c || p->no_cache)
+	/* no_cache forgets signatures; checkpoints accepted are state, kept. */
+	if (!c || (p->no_cache && kind != CACHE_SEEN))
 		return NULL;
 	for (size_t i = cache_home(key), n = 0; n < CACHE_SLOTS; i = (i + 1) & (CACHE_SLOTS - 1), n++) {
 		struct cache_entry *e = &c->slot[i];
@@ -156,7 +157,7 @@ static struct cache_entry *cache_add(struct pds_ldr_policy *p, enum cache_kind k
 	struct pds_ldr_cache *c = p->cache;
 	size_t i;
 
-	if (p->no_cache)
+	if (p->no_cache && kind != CACHE_SEEN)
 		return NULL;
 	if (!c && !(c = p->cache = calloc(1, sizeof(*c))))
 		return NULL;

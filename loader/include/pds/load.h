@@ -103,7 +103,8 @@ struct pds_ldr_opts {
 	size_t sz;	       /* sizeof(struct pds_ldr_opts) */
 	const char *state_dir; /* instead of the policy's "state" line (NULL: keep) */
 	uint64_t now;	       /* POSIX seconds for age checks; 0: the clock */
-	int no_cache;	       /* 1: forget and stop remembering verified signatures */
+	int no_cache;	       /* 1: forget and stop remembering verified signatures and
+				* plugins (checkpoints accepted are still remembered) */
 };
 PDS_API int pds_ldr_policy_set(struct pds_ldr_policy *p, const struct pds_ldr_opts *o);
 
