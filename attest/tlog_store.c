@@ -42,6 +42,7 @@
 
 #include <sodium.h>
 
+#include <pds/checkpoint.h>
 #include <pds/tlog.h>
 
 #include "tlog_internal.h"
@@ -1256,4 +1257,116 @@ int pds_tlog_fsck(struct pds_tlog *log)
 	if (!log->damaged)
 		log->damaged = load_frontier(log);
 	return first;
+}
+
+/* ---------------------------------------------------------------- witness cosignatures */
+
+static const struct pds_note_verifier *cosigner_of(const struct pds_note_sig *sig,
+						   const struct pds_note_verifier *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (w[i].type == PDS_NOTE_COSIGNATURE && w[i].id == sig->id &&
+		    !strcmp(w[i].name, sig->name))
+			return &w[i];
+	return NULL;
+}
+
+/* Checks every new line; *replace[i] is the index of the old line it replaces or -1. */
+static int check_cosignatures(const struct pds_note *cur, const struct pds_note *add,
+			      const struct pds_note_verifier *w, size_t nw, long *replace)
+{
+	for (size_t i = 0; i < add->sig_count; i++) {
+		const struct pds_note_verifier *k = cosigner_of(&add->sigs[i], w, nw);
+		struct pds_note one = *add;
+		uint64_t t, old_t;
+		int err;
+
+		if (!k)
+			return PDS_ATT_E_TLOG_COSIGNER;
+		one.sigs = &add->sigs[i];
+		one.sig_count = 1;
+		err = pds_cosig_verify(&one, k, &t);
+		if (err)
+			return err;
+		replace[i] = -1;
+		for (size_t j = 0; j < cur->sig_count; j++) {
+			if (cur->sigs[j].id != k->id || strcmp(cur->sigs[j].name, k->name) != 0)
+				continue;
+			if (pds_cosig_time(&cur->sigs[j], &old_t) == 0 && old_t > t)
+				return PDS_ATT_E_COSIG_TIME;
+			replace[i] = (long)j;
+		}
+	}
+	return 0;
+}
+
+PDS_API int pds_tlog_add_cosignatures(struct pds_tlog *log, const char *lines, size_t len,
+				      const struct pds_note_verifier *witnesses, size_t nwitnesses,
+				      size_t *added)
+{
+	struct pds_note *cur = NULL, *add = NULL, merged;
+	struct pds_note_sig *sigs = NULL;
+	char *buf = NULL, *note = NULL;
+	long *replace = NULL;
+	size_t note_len, n = 0;
+	int err;
+
+	if (added)
+		*added = 0;
+	if (!log || !lines || !len || (!witnesses && nwitnesses))
+		return PDS_ATT_E_INVAL;
+	if (log->opts.flags & PDS_TLOG_RDONLY)
+		return PDS_ATT_E_TLOG_READONLY;
+	err = pds_note_parse(log->note, log->note_len, "checkpoint", &log->opts.sink, &cur);
+	if (err)
+		return err;
+	/* The new lines under the same text make a note of their own to check. */
+	buf = malloc(cur->text_len + 1 + len);
+	err = buf ? 0 : PDS_ATT_E_NOMEM;
+	if (!err) {
+		memcpy(buf, cur->text, cur->text_len);
+		buf[cur->text_len] = '\n';
+		memcpy(buf + cur->text_len + 1, lines, len);
+		err = pds_note_parse(buf, cur->text_len + 1 + len, "cosignatures", &log->opts.sink,
+				     &add);
+	}
+	if (!err && !(replace = calloc(add->sig_count, sizeof(*replace))))
+		err = PDS_ATT_E_NOMEM;
+	if (!err)
+		err = check_cosignatures(cur, add, witnesses, nwitnesses, replace);
+	if (!err && !(sigs = calloc(cur->sig_count + add->sig_count, sizeof(*sigs))))
+		err = PDS_ATT_E_NOMEM;
+	if (!err) {
+		for (size_t j = 0; j < cur->sig_count; j++) {
+			int replaced = 0;
+
+			for (size_t i = 0; i < add->sig_count; i++)
+				replaced |= replace[i] == (long)j;
+			if (!replaced)
+				sigs[n++] = cur->sigs[j];
+		}
+		for (size_t i = 0; i < add->sig_count; i++)
+			sigs[n++] = add->sigs[i];
+		merged = *cur;
+		merged.sigs = sigs;
+		merged.sig_count = n;
+		err = pds_note_encode(&merged, &note, &note_len);
+	}
+	if (!err)
+		err = put_checkpoint(log, note, note_len);
+	if (!err) {
+		free(log->note);
+		log->note = note;
+		log->note_len = note_len;
+		note = NULL;
+		if (added)
+			*added = add->sig_count;
+	}
+	free(note);
+	free(sigs);
+	free(replace);
+	free(buf);
+	pds_note_free(add);
+	pds_note_free(cur);
+	return err;
 }

@@ -42,6 +42,8 @@ struct opts {
 	const char *key;
 	const char *pub;
 	const char *origin;
+	const char *witness[64];
+	int nwitness;
 	int json;
 	int nargs;
 	char **args;
@@ -70,10 +72,17 @@ static void usage(FILE *out)
 		"                                         consistency proof, checkpoint\n"
 		"  verify      --pub P ENTRY PROOF        check an offline tlog-proof of ENTRY\n"
 		"  fsck        (--key K|--pub P) DIR      check every entry, tile and the root\n"
+		"  cosign      --key K --witness W... DIR FILE|-\n"
+		"                                         add witnesses' cosignature lines (what\n"
+		"                                         pds-witness printed) to the checkpoint\n"
+		"  refresh     (--key K|--pub P) DIR FILE.pds...\n"
+		"                                         prove each evidence file's entry again\n"
+		"                                         against the current (cosigned) checkpoint\n"
 		"options:\n"
 		"  -k, --key FILE     the log's signer key (its public half verifies)\n"
 		"  -p, --pub FILE     the log's verifier key\n"
 		"  -o, --origin NAME  log origin (default: the key's name)\n"
+		"  -w, --witness FILE a witness's verifier key (cosign; repeatable)\n"
 		"  -j, --json         print results as JSON\n"
 		"  -h, --help         this help\n"
 		"exit: 0 ok, 1 refused (bad proof, signature or fsck finding), 2 usage,\n"
@@ -85,11 +94,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	static const struct option longs[] = {
 		{"key", required_argument, NULL, 'k'},	  {"pub", required_argument, NULL, 'p'},
 		{"origin", required_argument, NULL, 'o'}, {"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0},
+		{"witness", required_argument, NULL, 'w'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "k:p:o:jh", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "k:p:o:w:jh", longs, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			o->key = optarg;
@@ -99,6 +109,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 'o':
 			o->origin = optarg;
+			break;
+		case 'w':
+			if (o->nwitness == (int)(sizeof(o->witness) / sizeof(o->witness[0]))) {
+				fprintf(stderr, "pds-log: too many --witness keys\n");
+				return -1;
+			}
+			o->witness[o->nwitness++] = optarg;
 			break;
 		case 'j':
 			o->json = 1;
@@ -549,6 +566,179 @@ static int cmd_fsck(const struct opts *o, struct keys *k)
 	return rc;
 }
 
+/* ---------------------------------------------------------------- witnessing */
+
+static int read_input(const char *path, char **buf, size_t *len)
+{
+	size_t cap = 0;
+
+	if (strcmp(path, "-") != 0)
+		return slurp(path, buf, len);
+	*buf = NULL;
+	*len = 0;
+	for (;;) {
+		size_t n;
+
+		if (*len + 4096 > cap) {
+			char *b = cap > (1u << 20) ? NULL : realloc(*buf, cap = 2 * cap + 4096);
+
+			if (!b) {
+				free(*buf);
+				fprintf(stderr, "pds-log: standard input is too large\n");
+				return EXIT_ERROR;
+			}
+			*buf = b;
+		}
+		n = fread(*buf + *len, 1, cap - *len - 1, stdin);
+		*len += n;
+		if (!n) {
+			(*buf)[*len] = 0;
+			return ferror(stdin) ? EXIT_ERROR : 0;
+		}
+	}
+}
+
+static int cmd_cosign(const struct opts *o, struct keys *k)
+{
+	struct pds_note_verifier w[64];
+	struct pds_tlog *log = NULL;
+	char *lines = NULL;
+	size_t len, added = 0;
+	int rc, err;
+
+	if (o->nargs != 2 || !o->nwitness)
+		return usage(stderr), EXIT_USAGE;
+	for (int i = 0; i < o->nwitness; i++) {
+		err = pds_note_verifier_load(o->witness[i], &sink, &w[i]);
+		if (err)
+			return fail(o->witness[i], err);
+	}
+	rc = read_input(o->args[1], &lines, &len);
+	if (rc)
+		return rc;
+	rc = open_log(o->args[0], k, 0, &log);
+	if (!rc) {
+		err = pds_tlog_add_cosignatures(log, lines, len, w, (size_t)o->nwitness, &added);
+		if (err) {
+			rc = fail(o->args[1], err);
+		} else if (o->json) {
+			struct pds_json j;
+
+			pds_json_init(&j, stdout);
+			pds_json_begin_obj(&j, NULL);
+			print_head(log, &j);
+			pds_json_uint(&j, "cosignatures_added", added);
+			pds_json_end_obj(&j);
+		} else {
+			printf("%s: %zu cosignature%s added to the checkpoint of size %" PRIu64 "\n",
+			       o->args[0], added, added == 1 ? "" : "s", pds_tlog_size(log));
+		}
+	}
+	free(lines);
+	pds_tlog_free(log);
+	return rc;
+}
+
+/* The entry a .pds proves: the note with its first signature line only (§6). */
+static int logged_entry(const struct pds_note *n, char **out, size_t *len)
+{
+	struct pds_note first = *n;
+
+	first.sig_count = 1;
+	return pds_note_encode(&first, out, len);
+}
+
+static int refresh_one(struct pds_tlog *log, const char *path, int json, struct pds_json *j)
+{
+	struct pds_tlog_hash proof[PDS_TLOG_MAX_PROOF];
+	struct pds_evidence *ev = NULL;
+	struct pds_proof *p = NULL;
+	char *buf = NULL, *entry = NULL, *out = NULL;
+	uint8_t *logged = NULL;
+	size_t len, entry_len, logged_len, n, out_len, note_len;
+	const char *note;
+	uint64_t index = 0;
+	int rc = slurp(path, &buf, &len), err = 0;
+
+	if (rc)
+		return rc;
+	err = pds_evidence_parse(buf, len, path, &sink, &ev);
+	if (!err)
+		err = logged_entry(ev->note, &entry, &entry_len);
+	if (!err) {
+		index = ev->proof->index;
+		err = index < pds_tlog_size(log) ? pds_tlog_entry(log, index, &logged, &logged_len)
+						 : PDS_ATT_E_TLOG_RANGE;
+	}
+	if (!err && (logged_len != entry_len || memcmp(logged, entry, entry_len) != 0)) {
+		fprintf(stderr,
+			"pds-log: %s: entry %" PRIu64 " of %s is another attestation: this "
+			"evidence is not from this log\n",
+			path, index, pds_tlog_origin(log));
+		rc = EXIT_REFUSED;
+		goto out;
+	}
+	note = err ? NULL : pds_tlog_checkpoint_note(log, &note_len);
+	if (!err)
+		err = pds_tlog_prove(log, pds_tlog_size(log), index, proof, &n);
+	if (!err)
+		err = pds_proof_new(index, proof, n, NULL, 0, note, note_len, &p);
+	if (!err)
+		err = pds_evidence_encode(ev->entry, ev->entry_len, p, &out, &out_len);
+	if (!err && pds_tool_write_atomic(path, out, out_len, 0644) != 0) {
+		perror(path);
+		rc = EXIT_ERROR;
+		goto out;
+	}
+	if (err) {
+		rc = fail(path, err);
+	} else if (json) {
+		pds_json_begin_obj(j, NULL);
+		pds_json_str(j, "file", path);
+		pds_json_uint(j, "index", index);
+		pds_json_uint(j, "size", pds_tlog_size(log));
+		pds_json_end_obj(j);
+	} else {
+		printf("%s: entry %" PRIu64 " proved against the checkpoint of size %" PRIu64 "\n",
+		       path, index, pds_tlog_size(log));
+	}
+out:
+	free(out);
+	pds_proof_free(p);
+	free(logged);
+	free(entry);
+	pds_evidence_free(ev);
+	free(buf);
+	return rc;
+}
+
+static int cmd_refresh(const struct opts *o, struct keys *k)
+{
+	struct pds_tlog *log = NULL;
+	struct pds_json j;
+	int rc, worst = 0;
+
+	if (o->nargs < 2)
+		return usage(stderr), EXIT_USAGE;
+	rc = open_log(o->args[0], k, PDS_TLOG_RDONLY, &log);
+	if (rc)
+		return rc;
+	if (o->json) {
+		pds_json_init(&j, stdout);
+		pds_json_begin_arr(&j, NULL);
+	}
+	for (int i = 1; i < o->nargs; i++) {
+		rc = refresh_one(log, o->args[i], o->json, &j);
+		if (rc > worst)
+			worst = rc;
+	}
+	if (o->json) {
+		pds_json_end_arr(&j);
+	}
+	pds_tlog_free(log);
+	return worst;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(const struct opts *o, struct keys *k);
@@ -561,6 +751,8 @@ static const struct {
 	{"consistency", cmd_consistency, 0},
 	{"verify", cmd_verify, 0},
 	{"fsck", cmd_fsck, 0},
+	{"cosign", cmd_cosign, 1},
+	{"refresh", cmd_refresh, 0},
 };
 
 int main(int argc, char **argv)

@@ -218,7 +218,6 @@ static int advance(const struct opts *o, struct pds_ldr_policy *p)
 
 		pds_json_init(&j, stdout);
 		print_json(&j, name, r);
-		fputc('\n', stdout);
 	} else {
 		print_text(o, r);
 	}
@@ -257,7 +256,6 @@ static int verify_all(const struct opts *o, struct pds_ldr_policy *p)
 		pds_json_end_arr(&j);
 		pds_json_bool(&j, "accepted", !refused);
 		pds_json_end_obj(&j);
-		fputc('\n', stdout);
 	}
 	free(r);
 	return refused ? EXIT_REFUSED : EXIT_OK;
