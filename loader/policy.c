@@ -705,10 +705,19 @@ static int line_rule(struct parser *ps)
 {
 	static const uint64_t size_scale[] = {1024, 1024 * 1024};
 	static const uint64_t time_scale[] = {1, 60, 3600, 86400};
+	static const char *const keywords[] = {
+		"max-bound",	  "max-checkpoint-age", "max-manifest-size", "max-object-size",
+		"accept-termination", "accept-effects",	    "accept-memory",	 "state",
+		"packagers"};
 	struct pds_policy_rules *r = &ps->p->rules;
 	const struct field *k = &ps->f[0], *v = &ps->f[1];
-	int err = want_fields(ps, 2, 2);
+	int err = 0, known = 0;
 
+	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		known |= is(k, keywords[i]);
+	if (!known)
+		return fail(ps, PDS_LDR_E_POL_KEYWORD, 1, "unknown keyword %.*s", (int)k->len, k->p);
+	err = want_fields(ps, 2, 2);
 	if (err)
 		return err;
 	if (is(k, "max-bound")) {
