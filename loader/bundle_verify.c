@@ -67,14 +67,14 @@ static void bundle_sink(void *ctx, const struct pds_att_diag *d)
 
 	if (s->seen++)
 		return;
-	pds_ldr_fail(s->res, map_bundle_code(d->code), d->file, d->line, d->col, "%s [%s]",
-		     d->msg, d->rule);
+	pds_ldr_fail(s->res, map_bundle_code(d->code), d->file, d->line, d->col, "%s [%s]", d->msg,
+		     d->rule);
 	s->res->detail = d->code;
 	snprintf(s->res->detail_rule, sizeof(s->res->detail_rule), "%s", d->rule);
 }
 
-static int bundle_fail(struct pds_ldr_result *res, const struct bsink *s, int att,
-		       const char *file, const char *what)
+static int bundle_fail(struct pds_ldr_result *res, const struct bsink *s, int att, const char *file,
+		       const char *what)
 {
 	if (s->seen)
 		return res->code;

@@ -17,7 +17,7 @@
 
 #include "loader/policy_internal.h"
 
-#define MAX_FIELDS 80u	    /* fields on one line (a group's members) */
+#define MAX_FIELDS 80u /* fields on one line (a group's members) */
 #define MAX_FORMULA_DEPTH 64u
 
 int pds_ldr_fail(struct pds_ldr_result *res, int code, const char *file, unsigned line,
@@ -143,7 +143,8 @@ static int check_name(struct parser *ps, const struct field *f, char *out)
 
 	for (size_t i = 0; ok && i < f->len; i++) {
 		char c = f->p[i];
-		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		int alnum =
+			(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 
 		ok = alnum || (i > 0 && (c == '.' || c == '_' || c == '-'));
 	}
@@ -166,8 +167,8 @@ static int parse_key(struct parser *ps, const struct field *f, uint8_t type,
 	if (pds_note_verifier_parse(f->p, f->len, ps->file, NULL, key) != 0)
 		return fail(ps, PDS_LDR_E_POL_KEY, f->col, "not a signed-note verifier key");
 	if (key->type != type)
-		return fail(ps, PDS_LDR_E_POL_KEY, f->col, "key type 0x%02x, this line needs 0x%02x",
-			    key->type, type);
+		return fail(ps, PDS_LDR_E_POL_KEY, f->col,
+			    "key type 0x%02x, this line needs 0x%02x", key->type, type);
 	return 0;
 }
 
@@ -493,7 +494,8 @@ static int fprimary(struct fparser *fp, unsigned *out)
 		skip_spaces(fp);
 		if (digits && fp->len - fp->pos >= 2 && !memcmp(fp->s + fp->pos, "of", 2) &&
 		    (fp->pos + 2 == fp->len || !is_name_char(fp->s[fp->pos + 2]))) {
-			unsigned kcol = fp->col0 + (unsigned)start, node, kids[PDS_POL_MAX_FORMULA_NODES];
+			unsigned kcol = fp->col0 + (unsigned)start, node,
+				 kids[PDS_POL_MAX_FORMULA_NODES];
 			size_t nk = 0;
 			uint64_t k;
 
@@ -565,7 +567,8 @@ static int funary(struct fparser *fp, unsigned *out)
 	if (fp->pos < fp->len && fp->s[fp->pos] == '!') {
 		fp->pos++;
 		if (++fp->depth > MAX_FORMULA_DEPTH)
-			return fail(fp->ps, PDS_LDR_E_POL_LIMIT, fcol(fp), "formula nests too deep");
+			return fail(fp->ps, PDS_LDR_E_POL_LIMIT, fcol(fp),
+				    "formula nests too deep");
 		err = funary(fp, &kid);
 		fp->depth--;
 		if (!err)
@@ -706,7 +709,7 @@ static int line_rule(struct parser *ps)
 	static const uint64_t size_scale[] = {1024, 1024 * 1024};
 	static const uint64_t time_scale[] = {1, 60, 3600, 86400};
 	static const char *const keywords[] = {
-		"max-bound",	  "max-checkpoint-age", "max-manifest-size", "max-object-size",
+		"max-bound",	      "max-checkpoint-age", "max-manifest-size", "max-object-size",
 		"accept-termination", "accept-effects",	    "accept-memory",	 "state",
 		"packagers"};
 	struct pds_policy_rules *r = &ps->p->rules;
@@ -716,7 +719,8 @@ static int line_rule(struct parser *ps)
 	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
 		known |= is(k, keywords[i]);
 	if (!known)
-		return fail(ps, PDS_LDR_E_POL_KEYWORD, 1, "unknown keyword %.*s", (int)k->len, k->p);
+		return fail(ps, PDS_LDR_E_POL_KEYWORD, 1, "unknown keyword %.*s", (int)k->len,
+			    k->p);
 	err = want_fields(ps, 2, 2);
 	if (err)
 		return err;

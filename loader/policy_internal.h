@@ -75,10 +75,10 @@ enum pds_pol_op {
 
 struct pds_pol_node {
 	enum pds_pol_op op;
-	unsigned var;	 /* PDS_POL_VAR: verifier index */
-	unsigned a, b;	 /* NOT: a; AND, OR: a and b */
-	unsigned k;	 /* KOF */
-	unsigned *kids;	 /* KOF: child node indices */
+	unsigned var;	/* PDS_POL_VAR: verifier index */
+	unsigned a, b;	/* NOT: a; AND, OR: a and b */
+	unsigned k;	/* KOF */
+	unsigned *kids; /* KOF: child node indices */
 	size_t nkids;
 };
 
@@ -95,12 +95,12 @@ struct pds_policy_rules {
 	unsigned effects;     /* default: PROVEN */
 	unsigned memory;      /* default: PROVEN | UNKNOWN */
 	int has_max_bound;
-	uint64_t max_bound;	     /* largest instruction bound accepted */
+	uint64_t max_bound; /* largest instruction bound accepted */
 	int has_max_age;
-	uint64_t max_age;	     /* seconds: oldest checkpoint accepted */
-	uint64_t manifest_max;	     /* bytes of a manifest */
-	uint64_t object_max;	     /* bytes of an object */
-	unsigned packager_k;	     /* packagers that must sign a bundle; default all */
+	uint64_t max_age;      /* seconds: oldest checkpoint accepted */
+	uint64_t manifest_max; /* bytes of a manifest */
+	uint64_t object_max;   /* bytes of an object */
+	unsigned packager_k;   /* packagers that must sign a bundle; default all */
 };
 
 struct pds_ldr_cache; /* verify.c: signatures already verified */
@@ -169,9 +169,9 @@ int pds_ldr_state_check(const char *dir, const char *origin, uint64_t size, cons
 typedef int (*pds_ldr_extends_fn)(void *ctx, uint64_t old_size, const uint8_t old_root[32],
 				  struct pds_ldr_result *res);
 /* pds_ldr_state_check with the decision for newer checkpoints made by extends. */
-int pds_ldr_state_update(const char *dir, const char *origin, uint64_t size,
-			 const uint8_t root[32], pds_ldr_extends_fn extends, void *ctx,
-			 struct pds_ldr_result *res, const char *evidence);
+int pds_ldr_state_update(const char *dir, const char *origin, uint64_t size, const uint8_t root[32],
+			 pds_ldr_extends_fn extends, void *ctx, struct pds_ldr_result *res,
+			 const char *evidence);
 /* The newest checkpoint recorded for origin; -1 when none or unreadable. */
 int pds_ldr_state_newest(const char *dir, const char *origin, uint64_t *size, uint8_t root[32]);
 

@@ -81,8 +81,7 @@ PDS_API int pds_ldr_pquic_unpack(struct pds_ldr_policy *p, const char *plugin_st
 		err = errno;
 		close(fd);
 		unlink(in);
-		return pds_ldr_fail(res, PDS_LDR_E_IO, in, 0, 0, "cannot write: %s",
-				    strerror(err));
+		return pds_ldr_fail(res, PDS_LDR_E_IO, in, 0, 0, "cannot write: %s", strerror(err));
 	}
 	close(fd);
 	snprintf(work, sizeof(work), "%s/.unpack-%s", plugin_store, strrchr(in, '-') + 1);

@@ -224,8 +224,9 @@ out:
 }
 
 /* Decides against st; 1 when the checkpoint is new and st was updated. */
-static int judge(struct state *st, uint64_t size, const uint8_t root[32], pds_ldr_extends_fn extends,
-		 void *ctx, struct pds_ldr_result *res, const char *evidence)
+static int judge(struct state *st, uint64_t size, const uint8_t root[32],
+		 pds_ldr_extends_fn extends, void *ctx, struct pds_ldr_result *res,
+		 const char *evidence)
 {
 	const struct state_entry *newest = &st->e[0];
 	int err;
@@ -273,7 +274,8 @@ static int vouched(void *ctx, uint64_t old_size, const uint8_t old_root[32],
 	if (v->may_advance)
 		return 0;
 	return pds_ldr_fail(res, PDS_LDR_E_UNWITNESSED_ADVANCE, v->evidence, 0, 0,
-			    "checkpoint of size %" PRIu64 " is newer than the accepted size %" PRIu64
+			    "checkpoint of size %" PRIu64
+			    " is newer than the accepted size %" PRIu64
 			    ", and neither a witness quorum nor a consistency proof shows that "
 			    "it extends it (pds-verify --advance)",
 			    v->size, old_size);
@@ -287,9 +289,9 @@ int pds_ldr_state_check(const char *dir, const char *origin, uint64_t size, cons
 	return pds_ldr_state_update(dir, origin, size, root, vouched, &v, res, evidence);
 }
 
-int pds_ldr_state_update(const char *dir, const char *origin, uint64_t size,
-			 const uint8_t root[32], pds_ldr_extends_fn extends, void *ctx,
-			 struct pds_ldr_result *res, const char *evidence)
+int pds_ldr_state_update(const char *dir, const char *origin, uint64_t size, const uint8_t root[32],
+			 pds_ldr_extends_fn extends, void *ctx, struct pds_ldr_result *res,
+			 const char *evidence)
 {
 	char path[PDS_LDR_FILE_MAX], lock[PDS_LDR_FILE_MAX];
 	struct state st = {.count = 0};

@@ -139,7 +139,8 @@ static struct cache_entry *cache_find(struct pds_ldr_policy *p, enum cache_kind 
 	/* no_cache forgets signatures; checkpoints accepted are state, kept. */
 	if (!c || (p->no_cache && kind != CACHE_SEEN))
 		return NULL;
-	for (size_t i = cache_home(key), n = 0; n < CACHE_SLOTS; i = (i + 1) & (CACHE_SLOTS - 1), n++) {
+	for (size_t i = cache_home(key), n = 0; n < CACHE_SLOTS;
+	     i = (i + 1) & (CACHE_SLOTS - 1), n++) {
 		struct cache_entry *e = &c->slot[i];
 
 		if (e->kind == CACHE_EMPTY)
@@ -395,8 +396,8 @@ struct run {
 	size_t ev_len;
 	struct pds_evidence *ev;
 	struct pds_attestation *att;
-	unsigned cached; /* signature checks answered by the cache */
-	unsigned checks; /* signature checks needed */
+	unsigned cached;		   /* signature checks answered by the cache */
+	unsigned checks;		   /* signature checks needed */
 	size_t match[PDS_ATT_MAX_OBJECTS]; /* the attested object of each pluglet */
 	/* pds_ldr_verify_plugin_mem: the bytes the caller holds */
 	int mem;
@@ -437,8 +438,8 @@ static int load_manifest(struct run *r)
 			return pds_ldr_fail(r->res, PDS_LDR_E_NOMEM, r->manifest_path, 0, 0,
 					    "out of memory");
 		/* No folder: includes are refused, objects come from the caller. */
-		err = pds_chk_manifest_parse_mem(r->manifest_buf, r->manifest_len,
-						 r->manifest_path, NULL, &sink, &r->m);
+		err = pds_chk_manifest_parse_mem(r->manifest_buf, r->manifest_len, r->manifest_path,
+						 NULL, &sink, &r->m);
 		goto parsed;
 	}
 	err = read_file(r->manifest_path, p->rules.manifest_max, &r->manifest_buf,
@@ -494,8 +495,8 @@ static int load_evidence(struct run *r)
 				 "evidence file");
 	if (pds_evidence_parse(r->ev_buf, r->ev_len, r->evidence_path, &sink, &r->ev) != 0)
 		return sc.seen ? r->res->code
-			       : pds_ldr_fail(r->res, PDS_LDR_E_EVIDENCE, r->evidence_path, 0,
-					      0, "evidence does not parse");
+			       : pds_ldr_fail(r->res, PDS_LDR_E_EVIDENCE, r->evidence_path, 0, 0,
+					      "evidence does not parse");
 	sc.code = PDS_LDR_E_ATT_MALFORMED;
 	sc.seen = 0;
 	err = pds_att_parse(r->ev->note->text, r->ev->note->text_len, r->evidence_path, &sink,
@@ -578,8 +579,7 @@ static int check_signatures(struct run *r)
 					    "a trusted verifier's signature does not verify");
 		}
 		if (err == PDS_ATT_E_NOTE_UNVERIFIED)
-			return pds_ldr_fail(r->res, PDS_LDR_E_ATT_UNTRUSTED, r->evidence_path, 0,
-					    0,
+			return pds_ldr_fail(r->res, PDS_LDR_E_ATT_UNTRUSTED, r->evidence_path, 0, 0,
 					    "the attestation is signed by no verifier the policy "
 					    "trusts");
 		if (err)
@@ -751,8 +751,7 @@ static int check_verdicts(struct run *r)
 					    pds_att_verdict_name(ob->termination));
 		if (ob->termination == PDS_ATT_PROVEN || ob->termination == PDS_ATT_BUDGET) {
 			if (ru->has_max_bound && ob->bound > ru->max_bound)
-				return pds_ldr_fail(r->res, PDS_LDR_E_BOUND, r->evidence_path, 0,
-						    0,
+				return pds_ldr_fail(r->res, PDS_LDR_E_BOUND, r->evidence_path, 0, 0,
 						    "%s (%s): worst case of %" PRIu64
 						    " instructions is over the budget of %" PRIu64,
 						    ob->file, ob->name, ob->bound, ru->max_bound);
@@ -760,13 +759,15 @@ static int check_verdicts(struct run *r)
 				worst = ob->bound;
 		}
 		if (!(ru->effects >> ob->effects & 1))
-			return pds_ldr_fail(r->res, PDS_LDR_E_EFFECTS, r->evidence_path, 0, 0,
-					    "%s (%s): side effects %s is not accepted by the policy",
-					    ob->file, ob->name, pds_att_verdict_name(ob->effects));
+			return pds_ldr_fail(
+				r->res, PDS_LDR_E_EFFECTS, r->evidence_path, 0, 0,
+				"%s (%s): side effects %s is not accepted by the policy", ob->file,
+				ob->name, pds_att_verdict_name(ob->effects));
 		if (!(ru->memory >> ob->memory & 1))
-			return pds_ldr_fail(r->res, PDS_LDR_E_MEMORY, r->evidence_path, 0, 0,
-					    "%s (%s): memory safety %s is not accepted by the policy",
-					    ob->file, ob->name, pds_att_verdict_name(ob->memory));
+			return pds_ldr_fail(
+				r->res, PDS_LDR_E_MEMORY, r->evidence_path, 0, 0,
+				"%s (%s): memory safety %s is not accepted by the policy", ob->file,
+				ob->name, pds_att_verdict_name(ob->memory));
 	}
 	r->res->max_bound = worst;
 	return 0;
@@ -812,8 +813,8 @@ static int verify_checkpoint(struct run *r, unsigned log, struct cache_entry *ou
 		if (err == PDS_ATT_E_NOTE_UNVERIFIED)
 			continue;
 		if (err)
-			return pds_ldr_fail(r->res, PDS_LDR_E_WITNESS_BAD_SIG, r->evidence_path,
-					    0, 0, "cosignature of witness %s does not verify [%s]",
+			return pds_ldr_fail(r->res, PDS_LDR_E_WITNESS_BAD_SIG, r->evidence_path, 0,
+					    0, "cosignature of witness %s does not verify [%s]",
 					    p->witnesses[i].name, pds_att_rule(err));
 		out->mask |= 1ull << i;
 		out->times[i] = t;
@@ -1087,9 +1088,10 @@ static int memo_verify(struct pds_ldr_policy *p, struct memo *e, const struct ru
 			free(buf);
 		}
 		if (memcmp(d, e->digests[i], 32) != 0)
-			return pds_ldr_fail(res, PDS_LDR_E_OBJECT_DIGEST, e->paths[i], 0, 0,
-					    "object differs from the one attested for %s (%s line %u)",
-					    e->protoops[i], e->manifest_path, e->lines[i]);
+			return pds_ldr_fail(
+				res, PDS_LDR_E_OBJECT_DIGEST, e->paths[i], 0, 0,
+				"object differs from the one attested for %s (%s line %u)",
+				e->protoops[i], e->manifest_path, e->lines[i]);
 	}
 	memcpy(res, e->accepted, sizeof(*res));
 	res->cached_signatures = 1;

@@ -77,7 +77,8 @@ static void usage(FILE *out)
 		"                                         pds-witness printed) to the checkpoint\n"
 		"  refresh     (--key K|--pub P) DIR FILE.pds...\n"
 		"                                         prove each evidence file's entry again\n"
-		"                                         against the current (cosigned) checkpoint\n"
+		"                                         against the current (cosigned) "
+		"checkpoint\n"
 		"options:\n"
 		"  -k, --key FILE     the log's signer key (its public half verifies)\n"
 		"  -p, --pub FILE     the log's verifier key\n"
@@ -92,9 +93,12 @@ static void usage(FILE *out)
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option longs[] = {
-		{"key", required_argument, NULL, 'k'},	  {"pub", required_argument, NULL, 'p'},
-		{"origin", required_argument, NULL, 'o'}, {"json", no_argument, NULL, 'j'},
-		{"witness", required_argument, NULL, 'w'}, {"help", no_argument, NULL, 'h'},
+		{"key", required_argument, NULL, 'k'},
+		{"pub", required_argument, NULL, 'p'},
+		{"origin", required_argument, NULL, 'o'},
+		{"json", no_argument, NULL, 'j'},
+		{"witness", required_argument, NULL, 'w'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -630,7 +634,8 @@ static int cmd_cosign(const struct opts *o, struct keys *k)
 			pds_json_uint(&j, "cosignatures_added", added);
 			pds_json_end_obj(&j);
 		} else {
-			printf("%s: %zu cosignature%s added to the checkpoint of size %" PRIu64 "\n",
+			printf("%s: %zu cosignature%s added to the checkpoint of size %" PRIu64
+			       "\n",
 			       o->args[0], added, added == 1 ? "" : "s", pds_tlog_size(log));
 		}
 	}

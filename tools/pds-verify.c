@@ -72,12 +72,11 @@ static int parse_u64(const char *s, uint64_t *v)
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
-		{"policy", required_argument, NULL, 'p'}, {"state", required_argument, NULL, 's'},
-		{"into", required_argument, NULL, 'i'},	  {"now", required_argument, NULL, 't'},
-		{"check-policy", no_argument, NULL, 'c'}, {"json", no_argument, NULL, 'j'},
-		{"advance", required_argument, NULL, 'a'},
-		{"quiet", no_argument, NULL, 'q'},	  {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
+		{"policy", required_argument, NULL, 'p'},  {"state", required_argument, NULL, 's'},
+		{"into", required_argument, NULL, 'i'},	   {"now", required_argument, NULL, 't'},
+		{"check-policy", no_argument, NULL, 'c'},  {"json", no_argument, NULL, 'j'},
+		{"advance", required_argument, NULL, 'a'}, {"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},	   {NULL, 0, NULL, 0}};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "p:s:i:t:a:cjqh", lo, NULL)) != -1) {
@@ -120,8 +119,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	o->inputs = argv + optind;
 	o->ninputs = argc - optind;
 	if (!o->policy || (o->check_policy || o->advance ? o->ninputs != 0 : o->ninputs < 1) ||
-	    (o->check_policy && o->advance) ||
-	    (o->into && o->ninputs != 1)) {
+	    (o->check_policy && o->advance) || (o->into && o->ninputs != 1)) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}

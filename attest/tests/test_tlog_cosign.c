@@ -165,9 +165,8 @@ static void test_add_and_prove(void)
 	l0 = cosig_lines(&e, e.wit[0], 1000);
 	l1 = cosig_lines(&e, e.wit[1], 1001);
 	CU_ASSERT_FATAL(asprintf(&both, "%s%s", l0, l1) > 0);
-	CU_ASSERT_EQUAL(pds_tlog_add_cosignatures(e.log, both, strlen(both), e.wit_pub, NWIT,
-						  &added),
-			0);
+	CU_ASSERT_EQUAL(
+		pds_tlog_add_cosignatures(e.log, both, strlen(both), e.wit_pub, NWIT, &added), 0);
 	CU_ASSERT_EQUAL(added, 2);
 	CU_ASSERT_EQUAL(proof_ok(&e, 2), 0);
 	CU_ASSERT_NOT_EQUAL(proof_ok(&e, 3), 0);
@@ -225,8 +224,8 @@ static void test_refusals(void)
 	for (size_t i = 0; i < len; i++) {
 		memcpy(cut, line, len);
 		cut[i] ^= (char)(1 << (i % 8));
-		CU_ASSERT_NOT_EQUAL(pds_tlog_add_cosignatures(e.log, cut, len, e.wit_pub, NWIT, NULL),
-				    0);
+		CU_ASSERT_NOT_EQUAL(
+			pds_tlog_add_cosignatures(e.log, cut, len, e.wit_pub, NWIT, NULL), 0);
 	}
 	expect_refusal(&e, "", 0, PDS_ATT_E_INVAL);
 	/* None of that changed the checkpoint: the good line is still accepted alone. */

@@ -71,8 +71,8 @@ static int read_lines(const uint8_t *img, size_t len, const char *name, enum rea
  * the object and a byte offset in section sec (or, when also is set, in that
  * section: a flipped .BTF header can make a valid .BTF.ext reference fall outside
  * the strings, and the reader names the reference). */
-static void check_refusal_in(int rc, const struct diag_log *log, const char *name,
-			     const char *sec, const char *also)
+static void check_refusal_in(int rc, const struct diag_log *log, const char *name, const char *sec,
+			     const char *also)
 {
 	char place[64], other[64];
 	int named;

@@ -114,7 +114,8 @@ static void add_sig(const char *prefix, const char *text, size_t len, const uint
 	memcpy(s->pub, key->pub, 32);
 }
 
-static const struct pds_note_sig *sig_by(const struct pds_note *n, const struct pds_note_verifier *k)
+static const struct pds_note_sig *sig_by(const struct pds_note *n,
+					 const struct pds_note_verifier *k)
 {
 	for (size_t i = 0; i < n->sig_count; i++)
 		if (n->sigs[i].id == k->id && !strcmp(n->sigs[i].name, k->name))
@@ -285,9 +286,9 @@ static void hash_held(void)
 
 static void verify_held(struct pds_ldr_policy *p)
 {
-	if (pds_ldr_verify_plugin_mem(p, "bench.plugin", held_manifest,
-				      held_manifest_len, held_evidence, held_evidence_len, held,
-				      fx.nobjects, &res) != 0) {
+	if (pds_ldr_verify_plugin_mem(p, "bench.plugin", held_manifest, held_manifest_len,
+				      held_evidence, held_evidence_len, held, fx.nobjects,
+				      &res) != 0) {
 		fprintf(stderr, "%s\n", res.message);
 		die("the plugin is refused");
 	}

@@ -93,32 +93,31 @@ static const char base[] = "log %L0\nverifier a %V0\nverifier b %V1\nverifier c 
 
 static void test_fields(void)
 {
-	struct pds_ldr_policy *p = parse(
-		"# a comment\n"
-		"\n"
-		"log %L0 https://log.example/a\n"
-		"log   %L1\n"
-		"witness w0 %W0 https://w0.example/\n"
-		"witness w1 %W1\n"
-		"witness w2 %W2\n"
-		"group g1 2 w0 w1 w2\n"
-		"witness w3 %W3\n"
-		"group top all g1 w3\n"
-		"quorum top\n"
-		"verifier a %V0\n"
-		"verifier b %V1\n"
-		"require a & !b\n"
-		"packager distro %V2\n"
-		"packager other %V3\n"
-		"packagers 1\n"
-		"max-bound 50000\n"
-		"accept-termination proven,budget\n"
-		"accept-effects proven,unknown\n"
-		"accept-memory proven\n"
-		"max-checkpoint-age 90m\n"
-		"max-manifest-size 2k\n"
-		"max-object-size 3M\n"
-		"state /var/lib/pds/state\n");
+	struct pds_ldr_policy *p = parse("# a comment\n"
+					 "\n"
+					 "log %L0 https://log.example/a\n"
+					 "log   %L1\n"
+					 "witness w0 %W0 https://w0.example/\n"
+					 "witness w1 %W1\n"
+					 "witness w2 %W2\n"
+					 "group g1 2 w0 w1 w2\n"
+					 "witness w3 %W3\n"
+					 "group top all g1 w3\n"
+					 "quorum top\n"
+					 "verifier a %V0\n"
+					 "verifier b %V1\n"
+					 "require a & !b\n"
+					 "packager distro %V2\n"
+					 "packager other %V3\n"
+					 "packagers 1\n"
+					 "max-bound 50000\n"
+					 "accept-termination proven,budget\n"
+					 "accept-effects proven,unknown\n"
+					 "accept-memory proven\n"
+					 "max-checkpoint-age 90m\n"
+					 "max-manifest-size 2k\n"
+					 "max-object-size 3M\n"
+					 "state /var/lib/pds/state\n");
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	CU_ASSERT_EQUAL(p->log_count, 2);
@@ -176,8 +175,10 @@ static void test_fields(void)
 		for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
 			char t[128];
 
-			snprintf(t, sizeof(t), "log %%L0\nverifier a %%V0\nrequire a\n"
-					       "max-checkpoint-age %s\n", d[i].v);
+			snprintf(t, sizeof(t),
+				 "log %%L0\nverifier a %%V0\nrequire a\n"
+				 "max-checkpoint-age %s\n",
+				 d[i].v);
 			p = parse(t);
 			CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 			CU_ASSERT_EQUAL(p->rules.max_age, d[i].s);

@@ -1222,8 +1222,7 @@ static void test_bundles(void)
 	}
 	/* One of the two required packagers only. */
 	CU_ASSERT_FATAL(fx_bundle(&f, 1, half) == 0);
-	CU_ASSERT_EQUAL(verify_bundle(&f, p, half, PDS_LDR_E_BND_UNSIGNED),
-			PDS_LDR_E_BND_UNSIGNED);
+	CU_ASSERT_EQUAL(verify_bundle(&f, p, half, PDS_LDR_E_BND_UNSIGNED), PDS_LDR_E_BND_UNSIGNED);
 	pds_ldr_policy_free(p);
 	/* "packagers 1" accepts a bundle one packager signed. */
 	p = policy(&f, "packagers 1\n");
@@ -1322,10 +1321,11 @@ static void test_bytes_in_memory(void)
 	h.evidence[h.evidence_len - 10] ^= 1;
 	CU_ASSERT_EQUAL(verify_mem(p, &h, OBJECTS), 0);
 	/* a policy that remembers nothing checks everything, with the same verdict */
-	CU_ASSERT_EQUAL(pds_ldr_policy_set(p, &(struct pds_ldr_opts){.sz = sizeof(struct pds_ldr_opts),
-								    .now = FX_NOW,
-								    .no_cache = 1}),
-			0);
+	CU_ASSERT_EQUAL(
+		pds_ldr_policy_set(p, &(struct pds_ldr_opts){.sz = sizeof(struct pds_ldr_opts),
+							     .now = FX_NOW,
+							     .no_cache = 1}),
+		0);
 	CU_ASSERT_EQUAL(verify_mem(p, &h, OBJECTS), 0);
 	CU_ASSERT_EQUAL(res.cached_signatures, 0);
 	h.obj[0][5] ^= 1;
@@ -1400,9 +1400,8 @@ PDS_TEST_MAIN("verify", PDS_TEST(test_accept), PDS_TEST(test_one_byte_changed),
 	      PDS_TEST(test_forged_cosignature), PDS_TEST(test_stale_checkpoint),
 	      PDS_TEST(test_rollback), PDS_TEST(test_split_view),
 	      PDS_TEST(test_unwitnessed_advance), PDS_TEST(test_advance_with_consistency_proof),
-	      PDS_TEST(test_corrupt_state_refuses),
-	      PDS_TEST(test_termination_verdicts), PDS_TEST(test_bound_over_budget),
-	      PDS_TEST(test_effects_and_memory_verdicts), PDS_TEST(test_evidence_flips_and_cuts),
-	      PDS_TEST(test_manifest_and_object_flips), PDS_TEST(test_bundles),
-	      PDS_TEST(test_bundle_with_bad_plugin), PDS_TEST(test_bytes_in_memory),
-	      PDS_TEST(test_pquic_hook))
+	      PDS_TEST(test_corrupt_state_refuses), PDS_TEST(test_termination_verdicts),
+	      PDS_TEST(test_bound_over_budget), PDS_TEST(test_effects_and_memory_verdicts),
+	      PDS_TEST(test_evidence_flips_and_cuts), PDS_TEST(test_manifest_and_object_flips),
+	      PDS_TEST(test_bundles), PDS_TEST(test_bundle_with_bad_plugin),
+	      PDS_TEST(test_bytes_in_memory), PDS_TEST(test_pquic_hook))

@@ -16,11 +16,22 @@
 #include "loader/tests/util_fixture.h"
 
 static const char *const protoops[] = {
-	"update_rtt",	"schedule_frames_on_path", "set_next_wake_time",
-	"process_ack_range", "retransmit_needed",  "congestion_algorithm_notify",
-	"header_prepare", "finalize_and_protect_packet", "stream_bytes_max",
-	"is_ack_needed", "select_sending_path",	   "predict_packet_header_length",
-	"get_destination_connection_id", "process_frame", "parse_frame", "write_frame",
+	"update_rtt",
+	"schedule_frames_on_path",
+	"set_next_wake_time",
+	"process_ack_range",
+	"retransmit_needed",
+	"congestion_algorithm_notify",
+	"header_prepare",
+	"finalize_and_protect_packet",
+	"stream_bytes_max",
+	"is_ack_needed",
+	"select_sending_path",
+	"predict_packet_header_length",
+	"get_destination_connection_id",
+	"process_frame",
+	"parse_frame",
+	"write_frame",
 };
 
 int fx_write(const char *path, const void *data, size_t len)
@@ -151,8 +162,8 @@ static int make_plugin(struct fx *f, unsigned nobjects, const size_t *sizes)
 		snprintf(path, sizeof(path), "%s/%s", f->plugin_dir, f->object_names[i]);
 		if (fx_write(path, obj, sizes[i]))
 			goto fail;
-		mlen += (size_t)snprintf(manifest + mlen, sizeof(manifest) - mlen, "%s replace %s\n",
-					 f->protoops[i], f->object_names[i]);
+		mlen += (size_t)snprintf(manifest + mlen, sizeof(manifest) - mlen,
+					 "%s replace %s\n", f->protoops[i], f->object_names[i]);
 	}
 	free(obj);
 	return fx_write(f->manifest, manifest, mlen);
@@ -276,8 +287,8 @@ static int build_attestation(struct fx *f, const struct fx_attest_opts *o,
 }
 
 /* Signs text: the logged entry (first signer) and the shipped note (all signers). */
-static int sign_note(struct fx *f, unsigned signers, const char *text, size_t len,
-		     char **entry, size_t *entry_len, char **full, size_t *full_len)
+static int sign_note(struct fx *f, unsigned signers, const char *text, size_t len, char **entry,
+		     size_t *entry_len, char **full, size_t *full_len)
 {
 	struct pds_note *n = NULL;
 	int err = pds_note_new(text, len, &n), first = 1;

@@ -31,12 +31,12 @@
 #define FX_NOW 1800000000u
 
 struct fx {
-	char root[256];		/* the temporary folder */
+	char root[256];		  /* the temporary folder */
 	char plugin_dir[FX_PATH]; /* root/plugin */
-	char manifest[FX_PATH];	/* root/plugin/demo.plugin */
-	char evidence[FX_PATH];	/* manifest.pds */
-	char log_dir[FX_PATH];	/* root/log */
-	char state_dir[FX_PATH]; /* root/state */
+	char manifest[FX_PATH];	  /* root/plugin/demo.plugin */
+	char evidence[FX_PATH];	  /* manifest.pds */
+	char log_dir[FX_PATH];	  /* root/log */
+	char state_dir[FX_PATH];  /* root/state */
 	char policy_path[FX_PATH];
 	char plugin_id[64];
 	unsigned nobjects;
@@ -58,14 +58,14 @@ struct fx {
  * mutate, when set, edits the attestation before it is signed.
  */
 struct fx_attest_opts {
-	unsigned signers;   /* verifiers signing; default (0) bit 0 and 1 */
-	unsigned witnesses; /* witnesses cosigning; default (0) all; FX_NONE for none */
+	unsigned signers;     /* verifiers signing; default (0) bit 0 and 1 */
+	unsigned witnesses;   /* witnesses cosigning; default (0) all; FX_NONE for none */
 	uint64_t cosign_time; /* default FX_NOW */
 	enum pds_att_verdict termination; /* default (0, unknown) means proven: use mutate */
 	uint64_t bound;			  /* default 1000 */
 	void (*mutate)(struct pds_attestation *a, void *ctx);
 	void *mutate_ctx;
-	const char *out; /* evidence path; default the manifest's .pds */
+	const char *out;     /* evidence path; default the manifest's .pds */
 	const char *version; /* replaces the version line of the attestation text */
 };
 #define FX_NONE 0x80000000u

@@ -64,16 +64,16 @@ struct pds_ldr_result {
 	char detail_rule[64];
 
 	/* on acceptance */
-	char plugin[256];	   /* plugin id */
-	char origin[256];	   /* the log that holds the attestation */
-	uint64_t index;		   /* its entry index */
-	uint64_t tree_size;	   /* size of the checkpoint the proof leads to */
-	uint64_t checkpoint_time;  /* newest trusted cosignature time, 0 without witnesses */
-	uint64_t max_bound;	   /* the largest proven/budget instruction bound */
-	size_t objects;		   /* attested objects */
-	char verifiers[1024];	   /* verifiers whose signatures verified, comma-separated */
-	size_t witnesses;	   /* trusted witnesses whose cosignatures verified */
-	int cached_signatures;	   /* 1 when every signature check came from the cache */
+	char plugin[256];	  /* plugin id */
+	char origin[256];	  /* the log that holds the attestation */
+	uint64_t index;		  /* its entry index */
+	uint64_t tree_size;	  /* size of the checkpoint the proof leads to */
+	uint64_t checkpoint_time; /* newest trusted cosignature time, 0 without witnesses */
+	uint64_t max_bound;	  /* the largest proven/budget instruction bound */
+	size_t objects;		  /* attested objects */
+	char verifiers[1024];	  /* verifiers whose signatures verified, comma-separated */
+	size_t witnesses;	  /* trusted witnesses whose cosignatures verified */
+	int cached_signatures;	  /* 1 when every signature check came from the cache */
 };
 
 struct pds_ldr_policy;
