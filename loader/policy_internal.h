@@ -172,6 +172,11 @@ typedef int (*pds_ldr_extends_fn)(void *ctx, uint64_t old_size, const uint8_t ol
 int pds_ldr_state_update(const char *dir, const char *origin, uint64_t size, const uint8_t root[32],
 			 pds_ldr_extends_fn extends, void *ctx, struct pds_ldr_result *res,
 			 const char *evidence);
+/*
+ * Parses a state file's bytes for origin: 0 and the newest size, or the
+ * 1-based line at fault.
+ */
+unsigned pds_ldr_state_parse(const char *buf, size_t len, const char *origin, uint64_t *newest);
 /* The newest checkpoint recorded for origin; -1 when none or unreadable. */
 int pds_ldr_state_newest(const char *dir, const char *origin, uint64_t *size, uint8_t root[32]);
 

@@ -348,6 +348,20 @@ out:
 	return rc;
 }
 
+unsigned pds_ldr_state_parse(const char *buf, size_t len, const char *origin, uint64_t *newest)
+{
+	struct state *st = malloc(sizeof(*st));
+	unsigned bad;
+
+	if (!st)
+		return 1;
+	bad = parse_state(buf, len, origin, st);
+	if (!bad && newest)
+		*newest = st->e[0].size;
+	free(st);
+	return bad;
+}
+
 int pds_ldr_state_newest(const char *dir, const char *origin, uint64_t *size, uint8_t root[32])
 {
 	char path[PDS_LDR_FILE_MAX], lock[PDS_LDR_FILE_MAX];
