@@ -655,13 +655,22 @@ static int refine_edge(const struct pds_absint *ai, struct pds_astate *s, uint32
 	return 0;
 }
 
+/*
+ * Blocks this short are stepped again rather than remembered: stepping a few
+ * instructions costs less than copying a remembered state from memory that is
+ * touched once per block (a state is about 1 KiB), and leaving their slots of
+ * ai->out unwritten keeps those pages untouched.
+ */
+#define OUT_CACHE_MIN_INSNS 8u
+
 /* The state after block b's instructions, computed once per version of its entry. */
 static int block_out(const struct pds_absint *ai, uint32_t b, struct pds_astate *out)
 {
 	const struct pds_block *blk = &ai->cfg->blocks[b];
+	bool cache = ai->out && blk->last - blk->first + 1 >= OUT_CACHE_MIN_INSNS;
 	int err;
 
-	if (ai->out && ai->out_ver[b] == ai->ver[b] + 1)
+	if (cache && ai->out_ver[b] == ai->ver[b] + 1)
 		return pds_astate_copy(out, &ai->out[b]);
 	err = pds_astate_copy(out, &ai->in[b]);
 	if (err || !out->reachable)
@@ -671,7 +680,7 @@ static int block_out(const struct pds_absint *ai, uint32_t b, struct pds_astate 
 			continue;
 		err = pds_absint_step(ai, out, i);
 	}
-	if (!err && ai->out && pds_astate_copy(&ai->out[b], out) == 0)
+	if (!err && cache && pds_astate_copy(&ai->out[b], out) == 0)
 		ai->out_ver[b] = ai->ver[b] + 1;
 	return err;
 }
