@@ -180,6 +180,9 @@ unsigned pds_ldr_state_parse(const char *buf, size_t len, const char *origin, ui
 /* The newest checkpoint recorded for origin; -1 when none or unreadable. */
 int pds_ldr_state_newest(const char *dir, const char *origin, uint64_t *size, uint8_t root[32]);
 
+/* Writes all n bytes (state.c); 0 or -1 with errno set. */
+int pds_ldr_write_all(int fd, const void *data, size_t n);
+
 /* Removes a tree of regular files and folders (bundle_verify.c). */
 void pds_ldr_remove_tree(const char *path);
 

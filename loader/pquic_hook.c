@@ -43,21 +43,6 @@ PDS_API int pds_ldr_pquic_check(struct pds_ldr_policy *p, const char *plugin_sto
 	return pds_ldr_verify_plugin(p, manifest_path, res);
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 PDS_API int pds_ldr_pquic_unpack(struct pds_ldr_policy *p, const char *plugin_store,
 				 const void *data, size_t len, char *manifest, size_t size,
 				 struct pds_ldr_result *res)
@@ -77,7 +62,7 @@ PDS_API int pds_ldr_pquic_unpack(struct pds_ldr_policy *p, const char *plugin_st
 	if (fd < 0)
 		return pds_ldr_fail(res, PDS_LDR_E_IO, plugin_store, 0, 0,
 				    "cannot write into the plugin store: %s", strerror(errno));
-	if (write_all(fd, data, len)) {
+	if (pds_ldr_write_all(fd, data, len)) {
 		err = errno;
 		close(fd);
 		unlink(in);

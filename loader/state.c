@@ -158,8 +158,10 @@ fail:
 	return -1;
 }
 
-static int write_all(int fd, const char *p, size_t n)
+int pds_ldr_write_all(int fd, const void *data, size_t n)
 {
+	const char *p = data;
+
 	while (n) {
 		ssize_t w = write(fd, p, n);
 
@@ -204,7 +206,7 @@ static int write_state(const char *dir, const char *path, const char *origin,
 					b64);
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0 || write_all(fd, text, len) || fsync(fd))
+	if (fd < 0 || pds_ldr_write_all(fd, text, len) || fsync(fd))
 		goto out;
 	if (close(fd)) {
 		fd = -1;

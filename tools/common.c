@@ -189,7 +189,8 @@ int pds_tool_write_atomic(const char *path, const void *data, size_t len, unsign
 
 int pds_tool_read_file(const char *path, size_t max, char **buf, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
+	int is_stdin = !strcmp(path, "-");
+	FILE *f = is_stdin ? stdin : fopen(path, "rb");
 	char *p = NULL;
 	size_t n;
 	int err = 0;
@@ -207,7 +208,8 @@ int pds_tool_read_file(const char *path, size_t max, char **buf, size_t *len)
 	else if (n > max)
 		err = EFBIG;
 out:
-	fclose(f);
+	if (!is_stdin)
+		fclose(f);
 	if (err) {
 		free(p);
 		return err;

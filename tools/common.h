@@ -36,7 +36,10 @@ bool pds_tool_interactive(void);
  * a temp file beside it, fsync, rename, fsync of the folder.  0 or an errno value.
  */
 int pds_tool_write_atomic(const char *path, const void *data, size_t len, unsigned mode);
-/* Reads a whole regular file of at most max bytes, NUL-terminated; 0 or an errno value. */
+/*
+ * Reads a whole file ("-": standard input) of at most max bytes, NUL-terminated;
+ * 0 or an errno value (EFBIG when larger).
+ */
 int pds_tool_read_file(const char *path, size_t max, char **buf, size_t *len);
 
 #endif

@@ -11,6 +11,7 @@
  *   pds-log verify      --pub P ENTRY PROOF        an offline tlog-proof
  *   pds-log fsck        --key K|--pub P DIR
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -572,36 +573,6 @@ static int cmd_fsck(const struct opts *o, struct keys *k)
 
 /* ---------------------------------------------------------------- witnessing */
 
-static int read_input(const char *path, char **buf, size_t *len)
-{
-	size_t cap = 0;
-
-	if (strcmp(path, "-") != 0)
-		return slurp(path, buf, len);
-	*buf = NULL;
-	*len = 0;
-	for (;;) {
-		size_t n;
-
-		if (*len + 4096 > cap) {
-			char *b = cap > (1u << 20) ? NULL : realloc(*buf, cap = 2 * cap + 4096);
-
-			if (!b) {
-				free(*buf);
-				fprintf(stderr, "pds-log: standard input is too large\n");
-				return EXIT_ERROR;
-			}
-			*buf = b;
-		}
-		n = fread(*buf + *len, 1, cap - *len - 1, stdin);
-		*len += n;
-		if (!n) {
-			(*buf)[*len] = 0;
-			return ferror(stdin) ? EXIT_ERROR : 0;
-		}
-	}
-}
-
 static int cmd_cosign(const struct opts *o, struct keys *k)
 {
 	struct pds_note_verifier w[64];
@@ -617,9 +588,12 @@ static int cmd_cosign(const struct opts *o, struct keys *k)
 		if (err)
 			return fail(o->witness[i], err);
 	}
-	rc = read_input(o->args[1], &lines, &len);
-	if (rc)
-		return rc;
+	err = pds_tool_read_file(o->args[1], 1u << 20, &lines, &len);
+	if (err) {
+		fprintf(stderr, "pds-log: %s: %s\n", o->args[1],
+			err == EFBIG ? "larger than 1 MiB" : strerror(err));
+		return EXIT_ERROR;
+	}
 	rc = open_log(o->args[0], k, 0, &log);
 	if (!rc) {
 		err = pds_tlog_add_cosignatures(log, lines, len, w, (size_t)o->nwitness, &added);

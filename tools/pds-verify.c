@@ -126,31 +126,6 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	return EXIT_OK;
 }
 
-static int read_stdin(char **buf, size_t *len)
-{
-	size_t cap = 0;
-
-	*buf = NULL;
-	*len = 0;
-	for (;;) {
-		size_t n;
-
-		if (*len + 4096 > cap) {
-			char *b = cap >= (1u << 20) ? NULL : realloc(*buf, cap = cap * 2 + 4096);
-
-			if (!b) {
-				free(*buf);
-				return -1;
-			}
-			*buf = b;
-		}
-		n = fread(*buf + *len, 1, cap - *len, stdin);
-		*len += n;
-		if (n == 0)
-			return ferror(stdin) ? -1 : 0;
-	}
-}
-
 static int is_bundle(const char *path)
 {
 	size_t n = strlen(path);
@@ -204,8 +179,7 @@ static int advance(const struct opts *o, struct pds_ldr_policy *p)
 	size_t len = 0;
 	int rc;
 
-	if (!r || (strcmp(o->advance, "-") ? pds_tool_read_file(o->advance, 1u << 20, &buf, &len)
-					   : read_stdin(&buf, &len))) {
+	if (!r || pds_tool_read_file(o->advance, 1u << 20, &buf, &len)) {
 		fprintf(stderr, "pds-verify: cannot read %s\n", name);
 		free(r);
 		return EXIT_ERROR;
