@@ -32,7 +32,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/openat2.h>
 
 #include <pds/checkpoint.h>
 #include <pds/digest.h>
@@ -320,11 +323,11 @@ static void chk_sink(void *ctx, const struct pds_chk_diag *d)
  * Reads a regular file of at most max bytes.  Returns 0, ENOENT, EFBIG, or
  * another errno value.
  */
-static int read_file(const char *path, uint64_t max, char **buf, size_t *len)
+static int read_fd(int fd, uint64_t max, char **buf, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC), err = 0;
 	struct stat sb;
 	size_t got = 0;
+	int err = 0;
 
 	*buf = NULL;
 	*len = 0;
@@ -369,6 +372,24 @@ out:
 	return err;
 }
 
+static int read_file(const char *path, uint64_t max, char **buf, size_t *len)
+{
+	return read_fd(open(path, O_RDONLY | O_CLOEXEC), max, buf, len);
+}
+
+/*
+ * Opens name beneath the folder dirfd: the kernel refuses any path, "..", or
+ * link that leaves it (RESOLVE_BENEATH), so no path is resolved in user space.
+ * -1 with errno ENOSYS on kernels without openat2 (Linux < 5.6).
+ */
+static int open_beneath(int dirfd, const char *name)
+{
+	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC,
+			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
+
+	return (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
+}
+
 static int file_fail(struct pds_ldr_result *res, int err, const char *path, int size_code,
 		     uint64_t max, const char *what)
 {
@@ -399,6 +420,9 @@ struct run {
 	unsigned cached;		   /* signature checks answered by the cache */
 	unsigned checks;		   /* signature checks needed */
 	size_t match[PDS_ATT_MAX_OBJECTS]; /* the attested object of each pluglet */
+	/* a manifest without includes: its folder, opened; objects are opened beneath it */
+	int dirfd1; /* the descriptor + 1, 0 when none */
+	char *dir;
 	/* pds_ldr_verify_plugin_mem: the bytes the caller holds */
 	int mem;
 	const void *mem_manifest, *mem_evidence;
@@ -458,6 +482,24 @@ static int load_manifest(struct run *r)
 		dir[1] = 0;
 	else
 		*slash = 0;
+	/*
+	 * A manifest that includes no other file is parsed without its folder, and
+	 * its objects are opened beneath the folder by the kernel (open_beneath):
+	 * the same containment as resolving each path here, in one system call.
+	 * Anything else (includes, a parse error) takes the parser's own checks.
+	 */
+	if (pds_chk_manifest_parse_mem(r->manifest_buf, r->manifest_len, r->manifest_path, NULL,
+				       NULL, &r->m) == 0) {
+		int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			r->dirfd1 = fd + 1;
+			r->dir = dir;
+			return 0;
+		}
+	}
+	pds_chk_manifest_free(r->m);
+	r->m = NULL;
 	err = pds_chk_manifest_parse_mem(r->manifest_buf, r->manifest_len, r->manifest_path, dir,
 					 &sink, &r->m);
 	free(dir);
@@ -621,16 +663,52 @@ static const struct pds_ldr_file *mem_object(const struct pds_ldr_file *objs, si
 	return NULL;
 }
 
-static int check_object_file(struct run *r, const struct pds_chk_pluglet *pl,
-			     const struct pds_att_object *ob)
+/* The object's path as the host reads it. */
+static void object_path(const struct run *r, const struct pds_chk_pluglet *pl, char *out,
+			size_t size)
+{
+	if (r->dir)
+		snprintf(out, size, "%s/%s", r->dir, pl->file);
+	else
+		snprintf(out, size, "%s", pl->path ? pl->path : pl->file);
+}
+
+/*
+ * Opens a pluglet's object beneath the plugin's folder; where the kernel has no
+ * openat2, the real path must lie inside the folder's real path.  -1 with
+ * errno set on failure.
+ */
+static int open_object(const struct run *r, const struct pds_chk_pluglet *pl)
+{
+	char path[PDS_LDR_FILE_MAX], *real, *root;
+	int fd = open_beneath(r->dirfd1 - 1, pl->file);
+	size_t n;
+
+	if (fd >= 0 || errno != ENOSYS)
+		return fd;
+	object_path(r, pl, path, sizeof(path));
+	real = realpath(path, NULL);
+	root = realpath(r->dir, NULL);
+	n = root ? strlen(root) : 0;
+	if (real && root && !strncmp(real, root, n) && real[n] == '/')
+		fd = open(real, O_RDONLY | O_CLOEXEC);
+	else
+		errno = real ? EXDEV : errno;
+	free(real);
+	free(root);
+	return fd;
+}
+
+/* The object's bytes: supplied (mem), beneath the folder, or at its resolved path. */
+static int object_bytes(struct run *r, const struct pds_chk_pluglet *pl, const char **data,
+			size_t *len, char **buf)
 {
 	uint64_t max = r->p->rules.object_max;
+	char path[PDS_LDR_FILE_MAX];
 	const struct pds_ldr_file *f;
-	uint8_t d[32];
-	char *buf;
-	size_t len;
 	int err;
 
+	object_path(r, pl, path, sizeof(path));
 	if (r->mem) {
 		f = mem_object(r->mem_objects, r->mem_nobjects, pl->file);
 		if (!f)
@@ -640,19 +718,46 @@ static int check_object_file(struct run *r, const struct pds_chk_pluglet *pl,
 		if (f->len > max)
 			return file_fail(r->res, EFBIG, pl->file, PDS_LDR_E_OBJECT_SIZE, max,
 					 "object");
-		pds_sha256(f->data, f->len, d);
-	} else {
-		err = read_file(pl->path, max, &buf, &len);
-		if (err)
-			return file_fail(r->res, err, pl->path, PDS_LDR_E_OBJECT_SIZE, max,
-					 "object");
-		pds_sha256(buf, len, d);
-		free(buf);
+		*data = f->data;
+		*len = f->len;
+		return 0;
 	}
-	if (memcmp(d, ob->sha256, 32) != 0)
-		return pds_ldr_fail(r->res, PDS_LDR_E_OBJECT_DIGEST, pl->path, 0, 0,
+	if (r->dirfd1) {
+		int fd = open_object(r, pl);
+
+		if (fd < 0 &&
+		    (errno == ENOENT || errno == EXDEV || errno == ELOOP || errno == ENOTDIR))
+			return pds_ldr_fail(r->res, PDS_LDR_E_MANIFEST, pl->manifest, pl->line, 0,
+					    "%s %s", pl->file,
+					    errno == ENOENT ? "does not exist"
+							    : "leaves the plugin's folder");
+		err = read_fd(fd, max, buf, len);
+	} else {
+		err = read_file(path, max, buf, len);
+	}
+	*data = *buf;
+	return err ? file_fail(r->res, err, path, PDS_LDR_E_OBJECT_SIZE, max, "object") : 0;
+}
+
+static int check_object_file(struct run *r, const struct pds_chk_pluglet *pl,
+			     const struct pds_att_object *ob)
+{
+	char path[PDS_LDR_FILE_MAX], *buf = NULL;
+	const char *data = NULL;
+	uint8_t d[32];
+	size_t len = 0;
+	int err = object_bytes(r, pl, &data, &len, &buf);
+
+	if (err)
+		return err;
+	pds_sha256(data, len, d);
+	free(buf);
+	if (memcmp(d, ob->sha256, 32) != 0) {
+		object_path(r, pl, path, sizeof(path));
+		return pds_ldr_fail(r->res, PDS_LDR_E_OBJECT_DIGEST, path, 0, 0,
 				    "object differs from the one attested for %s (%s line %u)",
-				    pl->protoop, pl->manifest, pl->line);
+				    pl->protoop, r->manifest_path, pl->line);
+	}
 	return 0;
 }
 
@@ -965,6 +1070,9 @@ static void accepted_message(struct pds_ldr_result *res, const char *manifest_pa
 
 static void run_free(struct run *r)
 {
+	if (r->dirfd1)
+		close(r->dirfd1 - 1);
+	free(r->dir);
 	free(r->manifest_buf);
 	pds_chk_manifest_free(r->m);
 	free(r->ev_buf);
@@ -1014,7 +1122,10 @@ static void memo_store(struct run *r)
 	    !e->lines || !e->digests || !e->accepted)
 		goto fail;
 	for (size_t i = 0; i < n; i++, e->nobj++) {
-		e->paths[i] = strdup(r->mem ? m->pluglets[i].file : m->pluglets[i].path);
+		char path[PDS_LDR_FILE_MAX];
+
+		object_path(r, &m->pluglets[i], path, sizeof(path));
+		e->paths[i] = strdup(r->mem ? m->pluglets[i].file : path);
 		e->protoops[i] = strdup(m->pluglets[i].protoop);
 		if (!e->paths[i] || !e->protoops[i]) {
 			e->nobj++;

@@ -406,6 +406,45 @@ static void test_oversize_manifest(void)
 	attack("max-manifest-size 2k\n", pad_manifest, PDS_LDR_E_MANIFEST_SIZE);
 }
 
+/* An object replaced by a link to a copy outside the plugin's folder. */
+static void link_outside(struct fx *f)
+{
+	char obj[FX_PATH + 64], copy[FX_PATH + 64];
+
+	snprintf(obj, sizeof(obj), "%s/%s", f->plugin_dir, f->object_names[1]);
+	snprintf(copy, sizeof(copy), "%s/outside.o", f->root);
+	copy_file(obj, copy);
+	CU_ASSERT_FATAL(unlink(obj) == 0);
+	CU_ASSERT_FATAL(symlink(copy, obj) == 0);
+}
+
+static void drop_object(struct fx *f)
+{
+	char obj[FX_PATH + 64];
+
+	snprintf(obj, sizeof(obj), "%s/%s", f->plugin_dir, f->object_names[4]);
+	CU_ASSERT_FATAL(unlink(obj) == 0);
+}
+
+/* A link inside the folder is followed: the bytes are what is checked. */
+static void link_inside(struct fx *f)
+{
+	char obj[FX_PATH + 64], copy[FX_PATH + 64];
+
+	snprintf(obj, sizeof(obj), "%s/%s", f->plugin_dir, f->object_names[1]);
+	snprintf(copy, sizeof(copy), "%s/copy.bin", f->plugin_dir);
+	copy_file(obj, copy);
+	CU_ASSERT_FATAL(unlink(obj) == 0);
+	CU_ASSERT_FATAL(symlink("copy.bin", obj) == 0);
+}
+
+static void test_objects_outside_or_missing(void)
+{
+	attack(NULL, link_outside, PDS_LDR_E_MANIFEST);
+	attack(NULL, drop_object, PDS_LDR_E_MANIFEST);
+	attack(NULL, link_inside, 0);
+}
+
 static void test_oversize_object(void)
 {
 	attack("max-object-size 2k\n", NULL, PDS_LDR_E_OBJECT_SIZE);
@@ -1395,10 +1434,10 @@ PDS_TEST_MAIN("verify", PDS_TEST(test_accept), PDS_TEST(test_one_byte_changed),
 	      PDS_TEST(test_attestation_of_other_plugin), PDS_TEST(test_lone_object_attestation),
 	      PDS_TEST(test_unknown_version), PDS_TEST(test_missing_evidence),
 	      PDS_TEST(test_oversize_manifest), PDS_TEST(test_oversize_object),
-	      PDS_TEST(test_proof_attacks), PDS_TEST(test_unknown_log),
-	      PDS_TEST(test_checkpoint_not_signed_by_log), PDS_TEST(test_missing_cosignatures),
-	      PDS_TEST(test_forged_cosignature), PDS_TEST(test_stale_checkpoint),
-	      PDS_TEST(test_rollback), PDS_TEST(test_split_view),
+	      PDS_TEST(test_objects_outside_or_missing), PDS_TEST(test_proof_attacks),
+	      PDS_TEST(test_unknown_log), PDS_TEST(test_checkpoint_not_signed_by_log),
+	      PDS_TEST(test_missing_cosignatures), PDS_TEST(test_forged_cosignature),
+	      PDS_TEST(test_stale_checkpoint), PDS_TEST(test_rollback), PDS_TEST(test_split_view),
 	      PDS_TEST(test_unwitnessed_advance), PDS_TEST(test_advance_with_consistency_proof),
 	      PDS_TEST(test_corrupt_state_refuses), PDS_TEST(test_termination_verdicts),
 	      PDS_TEST(test_bound_over_budget), PDS_TEST(test_effects_and_memory_verdicts),
