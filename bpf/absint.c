@@ -910,7 +910,9 @@ static int run_func(struct pds_absint *ai, uint32_t func, uint32_t *visits)
 		}
 		return 0;
 	}
-	for (int k = 0; !err && k < NARROW_SWEEPS; k++)
+	/* A sweep that changed nothing leaves the next one nothing to change. */
+	changed = true;
+	for (int k = 0; !err && changed && k < NARROW_SWEEPS; k++)
 		err = sweep(ai, f, visits, true, &changed);
 	return err;
 }
