@@ -112,7 +112,32 @@ static const char *const installed[] = {
 	"include/pds/manifest.h",
 	"lib/pkgconfig/pdscheck.pc",
 	"share/man/man1/pds-check.1",
+	"bin/pds-verify",
+	"lib/libpdsload.a",
+	"lib/libpdsload.so.0",
+	"lib/libpdsattest.so.0",
+	"include/pds/load.h",
+	"include/pds/pquic_hook.h",
+	"include/pds/attestation.h",
+	"lib/pkgconfig/pdsload.pc",
+	"lib/pkgconfig/pdsattest.pc",
+	"share/man/man1/pds-verify.1",
 };
+
+/* A host of libpdsload: a policy refused at its first line, with its code and rule. */
+static const char host_src[] =
+	"#include <stdio.h>\n"
+	"#include <string.h>\n"
+	"#include <pds/load.h>\n"
+	"int main(void)\n"
+	"{\n"
+	"	static const char text[] = \"log not-a-key\\n\";\n"
+	"	static struct pds_ldr_result res;\n"
+	"	struct pds_ldr_policy *p = NULL;\n"
+	"	int err = pds_ldr_policy_parse(text, strlen(text), \"host.policy\", &p, &res);\n"
+	"	printf(\"%d %u %s\\n\", err, res.line, pds_ldr_rule(err));\n"
+	"	return p != NULL;\n"
+	"}\n";
 
 static void test_install_use_uninstall(void)
 {
@@ -173,6 +198,28 @@ static void test_install_use_uninstall(void)
 	CU_ASSERT_EQUAL(rc, 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "0 1 16 spec/syntax\n"));
 	CU_ASSERT_PTR_NULL(strstr(out, "mapped"));
+
+	/* libpdsload, shared then static (its archives and their requirements). */
+	snprintf(src, sizeof(src), "%s/host.c", dir);
+	CU_ASSERT_EQUAL_FATAL(pds_t_write_file(src, host_src, sizeof(host_src) - 1), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && cc -std=c11 -Wall -Wextra -Werror host.c $(%s --cflags --libs pdsload) "
+		 "-Wl,-rpath,'%s/lib' -o host_shared 2>&1 && ./host_shared 2>&1",
+		 dir, pc, prefix);
+	rc = run(cmd, out, sizeof(out));
+	printf("    pdsload shared: %s", out);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "102 1 policy/bad-key\n"));
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && cc -std=c11 -Wall -Wextra -Werror host.c $(%s --cflags pdsload) "
+		 "'%s/lib/libpdsload.a' '%s/lib/libpdsattest.a' '%s/lib/libpdscheck.a' "
+		 "$(%s --static --libs pdsload | sed 's/-lpds[a-z]*//g') -o host_static 2>&1 && "
+		 "./host_static 2>&1",
+		 dir, pc, prefix, prefix, prefix, pc);
+	rc = run(cmd, out, sizeof(out));
+	printf("    pdsload static: %s", out);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "102 1 policy/bad-key\n"));
 
 	rc = make("uninstall", out, sizeof(out));
 	if (rc)
