@@ -202,10 +202,11 @@ static void test_install_use_uninstall(void)
 	/* libpdsload, shared then static (its archives and their requirements). */
 	snprintf(src, sizeof(src), "%s/host.c", dir);
 	CU_ASSERT_EQUAL_FATAL(pds_t_write_file(src, host_src, sizeof(host_src) - 1), 0);
-	snprintf(cmd, sizeof(cmd),
-		 "cd '%s' && cc -std=c11 -Wall -Wextra -Werror host.c $(%s --cflags --libs pdsload) "
-		 "-Wl,-rpath,'%s/lib' -o host_shared 2>&1 && ./host_shared 2>&1",
-		 dir, pc, prefix);
+	snprintf(
+		cmd, sizeof(cmd),
+		"cd '%s' && cc -std=c11 -Wall -Wextra -Werror host.c $(%s --cflags --libs pdsload) "
+		"-Wl,-rpath,'%s/lib' -o host_shared 2>&1 && ./host_shared 2>&1",
+		dir, pc, prefix);
 	rc = run(cmd, out, sizeof(out));
 	printf("    pdsload shared: %s", out);
 	CU_ASSERT_EQUAL(rc, 0);
