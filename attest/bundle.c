@@ -565,8 +565,14 @@ PDS_API int pds_bnd_load(const char *path, const struct pds_bnd_limits *lim,
 	if (err == PDS_ATT_E_BND_MEMBER_SIZE)
 		return att_err(&src, 0, PDS_ATT_E_BND_TOTAL_SIZE,
 			       "file is larger than the total size limit");
-	if (err)
-		return att_err(&src, 0, err, "cannot read the bundle: %s", strerror(errno));
+	if (err) {
+		struct stat st;
+		int e = errno;
+
+		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+			return att_err(&src, 0, err, "cannot read the bundle: not a regular file");
+		return att_err(&src, 0, err, "cannot read the bundle: %s", strerror(e));
+	}
 	err = pds_bnd_parse(buf, len, path, lim, sink, out);
 	free(buf);
 	return err;

@@ -166,6 +166,28 @@ void pds_ldr_remove_tree(const char *path)
 	rmdir(path);
 }
 
+/*
+ * Names the files of a bundle verified in a temporary folder as
+ * "<bundle>:<member>" in res, since that folder is gone when the caller reads it.
+ */
+static void name_members(struct pds_ldr_result *res, const char *dir, const char *bundle)
+{
+	char buf[PDS_LDR_MSG_MAX], *hit;
+	size_t n = strlen(dir);
+
+	if (!strncmp(res->file, dir, n) && res->file[n] == '/') {
+		snprintf(buf, sizeof(buf), "%s:%s", bundle, res->file + n + 1);
+		snprintf(res->file, sizeof(res->file), "%s", buf);
+	}
+	while ((hit = strstr(res->message, dir)) && hit[n] == '/') {
+		size_t pre = (size_t)(hit - res->message);
+
+		snprintf(buf, sizeof(buf), "%.*s%s:%s", (int)pre, res->message, bundle,
+			 hit + n + 1);
+		snprintf(res->message, sizeof(res->message), "%s", buf);
+	}
+}
+
 PDS_API int pds_ldr_verify_bundle(struct pds_ldr_policy *p, const char *bundle_path,
 				  const char *into_dir, char *manifest, size_t manifest_size,
 				  struct pds_ldr_result *res)
@@ -235,6 +257,8 @@ PDS_API int pds_ldr_verify_bundle(struct pds_ldr_policy *p, const char *bundle_p
 	err = pds_ldr_verify_plugin(p, mpath, res);
 	if (!err && manifest && into_dir)
 		snprintf(manifest, manifest_size, "%s", mpath);
+	if (!into_dir)
+		name_members(res, dir, bundle_path);
 out:
 	if (extracted && (err || !into_dir))
 		pds_ldr_remove_tree(dir);

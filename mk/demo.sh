@@ -187,6 +187,8 @@ POLICY="$TMP/host.policy"
 mkdir -p "$TMP/host-state"
 must cat "$POLICY"
 must "$BIN/pds-verify" --policy "$POLICY" --check-policy
+say "the packager checks the bundle against the host's policy, as a host would"
+must "$BIN/pds-bundle" verify --policy "$POLICY" "$TMP/retransmit_scan.pdsb"
 say "the host verifies the bundle, and the plugin on disk: accepted"
 must "$BIN/pds-verify" --policy "$POLICY" --into "$TMP/store" "$TMP/retransmit_scan.pdsb"
 must "$BIN/pds-verify" --policy "$POLICY" --json "$TMP/store/retransmit_scan.plugin"

@@ -7,6 +7,7 @@
  *   pds-bundle check-signatures --packager PUB... ID.pdsb
  *   pds-bundle list [--json] ID.pdsb
  *   pds-bundle extract --into DIR [--packager PUB...] ID.pdsb
+ *   pds-bundle verify --policy P [--into DIR] ID.pdsb
  *
  * Exit codes (docs/man/pds-bundle.1): 0 done, 1 refused (signatures or an unsafe
  * archive), 2 usage, 3 I/O error or malformed input.
@@ -19,6 +20,7 @@
 #include <sys/stat.h>
 
 #include <pds/bundle.h>
+#include <pds/load.h>
 #include <pds/manifest.h>
 #include <pds/note.h>
 
@@ -39,6 +41,7 @@ struct opts {
 	const char *output;
 	const char *key;
 	const char *into;
+	const char *policy;
 	const char *packagers[MAX_PACKAGERS];
 	size_t npackagers;
 	int json;
@@ -52,14 +55,17 @@ static void usage(FILE *out)
 	      "       pds-bundle check-signatures --packager PUB [--packager PUB]... ID.pdsb\n"
 	      "       pds-bundle list [--json] ID.pdsb\n"
 	      "       pds-bundle extract --into DIR [--packager PUB]... ID.pdsb\n"
+	      "       pds-bundle verify --policy P [--into DIR] ID.pdsb\n"
 	      "Pack a plugin's manifests, objects and .pds evidence into a reproducible\n"
 	      "gzip-compressed ustar bundle, sign it as a packager, check its signatures,\n"
-	      "list it, or extract it safely into a new folder.\n"
+	      "list it, extract it safely into a new folder, or verify it and its plugin\n"
+	      "against a host's trust policy (as pds-verify does).\n"
 	      "options:\n"
 	      "  -o, --output FILE      create: the bundle to write (default ID.pdsb)\n"
 	      "  -k, --key FILE         sign: the packager's signer key (pds-keygen)\n"
 	      "  -p, --packager FILE    a packager's verifier key that must have signed\n"
-	      "  -i, --into DIR         extract: the folder to create\n"
+	      "  -i, --into DIR         extract, verify: the folder to create\n"
+	      "      --policy FILE      verify: the trust policy (docs/formats.md §10)\n"
 	      "  -j, --json             list: JSON output\n"
 	      "      --member-max N     largest member in bytes (default 1M)\n"
 	      "      --total-max N      largest inflated archive in bytes (default 16M)\n"
@@ -132,7 +138,7 @@ static int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-enum { OPT_MEMBER_MAX = 256, OPT_TOTAL_MAX, OPT_RATIO_MAX, OPT_MEMBERS_MAX };
+enum { OPT_MEMBER_MAX = 256, OPT_TOTAL_MAX, OPT_RATIO_MAX, OPT_MEMBERS_MAX, OPT_POLICY };
 
 static int parse_limit(int c, const char *arg, struct pds_bnd_limits *lim)
 {
@@ -159,6 +165,9 @@ static int parse_opt(int c, struct opts *o)
 		return 0;
 	case 'i':
 		o->into = optarg;
+		return 0;
+	case OPT_POLICY:
+		o->policy = optarg;
 		return 0;
 	case 'j':
 		o->json = 1;
@@ -189,11 +198,13 @@ static int opts_fit(const struct opts *o)
 	const char *c = o->cmd;
 	int create = !strcmp(c, "create"), sign = !strcmp(c, "sign");
 	int check = !strcmp(c, "check-signatures"), list = !strcmp(c, "list");
-	int extract = !strcmp(c, "extract");
+	int extract = !strcmp(c, "extract"), verify = !strcmp(c, "verify");
 
-	if (!create && !sign && !check && !list && !extract)
+	if (!create && !sign && !check && !list && !extract && !verify)
 		return 0;
-	if ((o->output && !create) || (o->key && !sign) || (o->into && !extract) ||
+	if ((verify && !o->policy) || (o->policy && !verify))
+		return 0;
+	if ((o->output && !create) || (o->key && !sign) || (o->into && !extract && !verify) ||
 	    (o->json && !list) || (o->npackagers && !check && !extract))
 		return 0;
 	if ((sign && !o->key) || (check && !o->npackagers) || (extract && !o->into))
@@ -213,6 +224,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"total-max", required_argument, NULL, OPT_TOTAL_MAX},
 		{"ratio-max", required_argument, NULL, OPT_RATIO_MAX},
 		{"members-max", required_argument, NULL, OPT_MEMBERS_MAX},
+		{"policy", required_argument, NULL, OPT_POLICY},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -400,13 +412,37 @@ static void list_json(const struct opts *o, const struct pds_bnd *b)
 	}
 	pds_json_end_arr(&j);
 	pds_json_end_obj(&j);
-	fputc('\n', stdout);
 }
 
 static void list_text(const struct pds_bnd *b)
 {
 	for (size_t i = 0; i < b->count; i++)
 		printf("%10zu  %s\n", b->members[i].size, b->members[i].path);
+}
+
+/* The bundle and its plugin against a trust policy: libpdsload's verification. */
+static int cmd_verify(const struct opts *o)
+{
+	struct pds_ldr_result *res = malloc(sizeof(*res));
+	struct pds_ldr_policy *p = NULL;
+	int rc = EXIT_ERROR;
+
+	if (!res) {
+		fprintf(stderr, "pds-bundle: out of memory\n");
+		return EXIT_ERROR;
+	}
+	if (pds_ldr_policy_load(o->policy, &p, res) != 0) {
+		fprintf(stderr, "%s [%s]\n", res->message, pds_ldr_rule(res->code));
+	} else if (pds_ldr_verify_bundle(p, o->input, o->into, NULL, 0, res) != 0) {
+		fprintf(stderr, "%s: refused [%s]\n", res->message, pds_ldr_rule(res->code));
+		rc = EXIT_REFUSED;
+	} else {
+		printf("%s\n", res->message);
+		rc = EXIT_OK;
+	}
+	pds_ldr_policy_free(p);
+	free(res);
+	return rc;
 }
 
 static int run(const struct opts *o)
@@ -416,6 +452,8 @@ static int run(const struct opts *o)
 
 	if (!strcmp(o->cmd, "create"))
 		return cmd_create(o);
+	if (!strcmp(o->cmd, "verify"))
+		return cmd_verify(o);
 	err = pds_bnd_load(o->input, &o->lim, &att_sink, &b);
 	if (!err && !strcmp(o->cmd, "sign"))
 		err = cmd_sign(o, b);
