@@ -177,8 +177,6 @@ int pds_ldr_state_update(const char *dir, const char *origin, uint64_t size, con
  * 1-based line at fault.
  */
 unsigned pds_ldr_state_parse(const char *buf, size_t len, const char *origin, uint64_t *newest);
-/* The newest checkpoint recorded for origin; -1 when none or unreadable. */
-int pds_ldr_state_newest(const char *dir, const char *origin, uint64_t *size, uint8_t root[32]);
 
 /* Writes all n bytes (state.c); 0 or -1 with errno set. */
 int pds_ldr_write_all(int fd, const void *data, size_t n);

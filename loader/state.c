@@ -363,24 +363,3 @@ unsigned pds_ldr_state_parse(const char *buf, size_t len, const char *origin, ui
 	free(st);
 	return bad;
 }
-
-int pds_ldr_state_newest(const char *dir, const char *origin, uint64_t *size, uint8_t root[32])
-{
-	char path[PDS_LDR_FILE_MAX], lock[PDS_LDR_FILE_MAX];
-	struct state st;
-	char *buf = NULL;
-	size_t len;
-	int rc;
-
-	if (!dir || state_paths(dir, origin, path, lock, sizeof(path)))
-		return -1;
-	rc = read_state(path, &buf, &len);
-	if (rc == 0)
-		rc = parse_state(buf, len, origin, &st) ? -1 : 0;
-	if (rc == 0) {
-		*size = st.e[0].size;
-		memcpy(root, st.e[0].root, 32);
-	}
-	free(buf);
-	return rc;
-}
