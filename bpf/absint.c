@@ -760,51 +760,32 @@ static int pull(const struct pds_absint *ai, uint32_t b, struct pds_astate *acc,
 	return err;
 }
 
-/*
- * Descending iteration (narrowing): sweeps in reverse postorder setting each
- * entry state to what its predecessors give.  When ascend settles, every block
- * but a widened loop head already holds exactly that, so a sweep starts from
- * the heads and revisits a block only when one of its predecessors changed: the
- * states are those full sweeps would compute, without recomputing the rest.
- * A change along a back edge is taken up by the next sweep.
- */
-static int narrow(struct pds_absint *ai, const struct pds_func *f, int sweeps)
+static int sweep(struct pds_absint *ai, const struct pds_func *f, uint32_t *visits, bool narrow,
+		 bool *changed)
 {
 	struct pds_astate acc = {0}, tmp = {0};
-	uint8_t *dirty = pds_calloc(ai->cfg->nblocks, 1);
-	bool any = false;
 	int err = 0;
 
-	if (!dirty)
-		return PDS_CHK_E_NOMEM;
-	for (uint32_t i = 1; i < f->norder; i++)
-		if (is_header(ai->cfg, f->order[i]))
-			dirty[f->order[i]] = 1, any = true;
-	for (int k = 0; !err && any && k < sweeps; k++) {
-		any = false;
-		for (uint32_t i = 1; !err && i < f->norder; i++) {
-			uint32_t b = f->order[i];
-			struct pds_astate *in = &ai->in[b];
+	*changed = false;
+	for (uint32_t i = 1; !err && i < f->norder; i++) {
+		uint32_t b = f->order[i];
+		struct pds_astate *in = &ai->in[b];
 
-			if (!dirty[b])
-				continue;
-			dirty[b] = 0;
-			err = pull(ai, b, &acc, &tmp);
-			if (err || state_equal(in, &acc))
-				continue;
-			err = pds_astate_copy(in, &acc);
-			touch(ai, b);
-			for (int s = 0; s < ai->cfg->blocks[b].nsucc; s++) {
-				uint32_t t = ai->cfg->blocks[b].succ[s];
-
-				if (t != f->entry) {
-					dirty[t] = 1;
-					any = true;
-				}
+		err = pull(ai, b, &acc, &tmp);
+		if (err)
+			break;
+		if (narrow || !is_header(ai->cfg, b) || visits[b] < WIDEN_AFTER) {
+			if (!state_equal(in, &acc)) {
+				*changed = true;
+				err = pds_astate_copy(in, &acc);
+				touch(ai, b);
 			}
+		} else if (state_merge(in, &acc, true)) {
+			*changed = true;
+			touch(ai, b);
 		}
+		visits[b]++;
 	}
-	free(dirty);
 	pds_astate_free(&acc);
 	pds_astate_free(&tmp);
 	return err;
@@ -915,7 +896,7 @@ static int ascend(struct pds_absint *ai, const struct pds_func *f, uint32_t *vis
 static int run_func(struct pds_absint *ai, uint32_t func, uint32_t *visits)
 {
 	const struct pds_func *f = &ai->cfg->funcs[func];
-	bool settled = true;
+	bool settled = true, changed;
 	int err;
 
 	entry_state(ai, func, &ai->in[f->entry]);
@@ -929,7 +910,11 @@ static int run_func(struct pds_absint *ai, uint32_t func, uint32_t *visits)
 		}
 		return 0;
 	}
-	return err ? err : narrow(ai, f, NARROW_SWEEPS);
+	/* A sweep that changed nothing leaves the next one nothing to change. */
+	changed = true;
+	for (int k = 0; !err && changed && k < NARROW_SWEEPS; k++)
+		err = sweep(ai, f, visits, true, &changed);
+	return err;
 }
 
 int pds_absint_run(struct pds_absint *ai)
@@ -961,8 +946,11 @@ void pds_absint_free(struct pds_absint *ai)
 {
 	for (uint32_t i = 0; ai->in && i < ai->cfg->nblocks; i++)
 		pds_astate_free(&ai->in[i]);
-	for (uint32_t i = 0; ai->out && i < ai->cfg->nblocks; i++)
-		pds_astate_free(&ai->out[i]);
+	/* Only blocks whose out-state was remembered hold one (see block_out): the
+	 * others' slots are left untouched, never even read. */
+	for (uint32_t i = 0; ai->out && ai->out_ver && i < ai->cfg->nblocks; i++)
+		if (ai->out_ver[i])
+			pds_astate_free(&ai->out[i]);
 	free(ai->out);
 	free(ai->ver);
 	free(ai->out_ver);
