@@ -20,31 +20,36 @@
 #define MAX_FIELDS 80u /* fields on one line (a group's members) */
 #define MAX_FORMULA_DEPTH 64u
 
+/*
+ * A refusal carries nothing from an earlier outcome: res is cleared, then
+ * filled.  file and the arguments may point into res itself (a caller
+ * re-coding an earlier refusal), so both are copied out first.
+ */
 int pds_ldr_fail(struct pds_ldr_result *res, int code, const char *file, unsigned line,
 		 unsigned col, const char *fmt, ...)
 {
-	char msg[640];
+	char msg[640], name[PDS_LDR_FILE_MAX]; /* 300 + ":L:C: " + 640 fit in message */
 	va_list ap;
-	int n;
 
 	if (!res)
 		return code;
-	res->code = code;
-	snprintf(res->file, sizeof(res->file), "%s", file ? file : "");
-	res->line = line;
-	res->col = col;
+	snprintf(name, sizeof(name), "%s", file ? file : "");
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	memset(res, 0, sizeof(*res));
+	res->code = code;
+	memcpy(res->file, name, sizeof(name));
+	res->line = line;
+	res->col = col;
+	/* The place is FILE:LINE:COL, shortened to what is known (line 0: the whole file). */
 	if (line && col)
-		n = snprintf(res->message, sizeof(res->message), "%.300s:%u:%u: %s", res->file,
-			     line, col, msg);
+		snprintf(res->message, sizeof(res->message), "%.300s:%u:%u: %s", name, line, col,
+			 msg);
 	else if (line)
-		n = snprintf(res->message, sizeof(res->message), "%.300s:%u: %s", res->file, line,
-			     msg);
+		snprintf(res->message, sizeof(res->message), "%.300s:%u: %s", name, line, msg);
 	else
-		n = snprintf(res->message, sizeof(res->message), "%.300s: %s", res->file, msg);
-	(void)n;
+		snprintf(res->message, sizeof(res->message), "%.300s: %s", name, msg);
 	return code;
 }
 
@@ -976,8 +981,16 @@ PDS_API int pds_ldr_policy_load(const char *path, struct pds_ldr_policy **out,
 				    "policy is larger than %u bytes", PDS_LDR_POLICY_MAX);
 	}
 	buf = malloc((size_t)sb.st_size + 1);
-	if (buf)
-		n = read(fd, buf, (size_t)sb.st_size);
+	/* read() may return less than asked (signals, some file systems): loop. */
+	while (buf && n < sb.st_size) {
+		ssize_t got = read(fd, buf + n, (size_t)(sb.st_size - n));
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		n += got;
+	}
 	close(fd);
 	if (!buf || n != sb.st_size) {
 		free(buf);

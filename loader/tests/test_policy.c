@@ -486,6 +486,43 @@ static void test_limits(void)
 		CU_ASSERT_EQUAL(res.line, 17);
 		free(t);
 	}
+	/* 65 witnesses, 65 verifiers. */
+	for (int role = 0; role < 2; role++) {
+		char *t = NULL;
+		size_t tl = 0;
+		FILE *f = open_memstream(&t, &tl);
+
+		for (int i = 0; i < 65; i++) {
+			char name[32];
+			char key[PDS_NOTE_KEY_MAX];
+
+			snprintf(name, sizeof(name), "k%d.example", i);
+			make_key(name, role ? PDS_NOTE_ED25519 : PDS_NOTE_COSIGNATURE,
+				 (uint8_t)(120 + i), key);
+			fprintf(f, "%s n%d %s\n", role ? "verifier" : "witness", i, key);
+		}
+		fclose(f);
+		CU_ASSERT_EQUAL(pds_ldr_policy_parse(t, tl, "many", &p, &res), PDS_LDR_E_POL_LIMIT);
+		CU_ASSERT_EQUAL(res.line, 65);
+		CU_ASSERT_PTR_NULL(p);
+		free(t);
+	}
+	/* 256 terms joined by '|' are 511 nodes; 257 are 513. */
+	for (int terms = 256; terms <= 257; terms++) {
+		char text[2048] = "log %L0\nverifier a %V0\nrequire a", *e;
+
+		for (int i = 1; i < terms; i++)
+			strcat(text, "|a");
+		strcat(text, "\n");
+		e = expand(text);
+		CU_ASSERT_EQUAL(pds_ldr_policy_parse(e, strlen(e), "wide", &p, &res),
+				terms == 256 ? 0 : PDS_LDR_E_POL_LIMIT);
+		if (p)
+			CU_ASSERT_EQUAL(p->formula.count, 511);
+		pds_ldr_policy_free(p);
+		p = NULL;
+		free(e);
+	}
 	/* A formula nested 70 deep. */
 	{
 		char text[1024] = "log %L0\nverifier a %V0\nrequire ", *e;
@@ -565,9 +602,12 @@ static void test_load(void)
 
 	CU_ASSERT_EQUAL(pds_ldr_policy_load("/nonexistent/trust.policy", &p, &res), PDS_LDR_E_IO);
 	CU_ASSERT_STRING_EQUAL(res.file, "/nonexistent/trust.policy");
+	CU_ASSERT_PTR_NOT_NULL(strstr(res.message, "/nonexistent/trust.policy: "));
 	CU_ASSERT_PTR_NULL(p);
 	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
 	CU_ASSERT_EQUAL(pds_ldr_policy_load(dir, &p, &res), PDS_LDR_E_IO);
+	CU_ASSERT_STRING_EQUAL(res.file, dir);
+	CU_ASSERT_PTR_NULL(p);
 	snprintf(path, sizeof(path), "%s/trust.policy", dir);
 	f = fopen(path, "w");
 	CU_ASSERT_FATAL(f != NULL);
@@ -588,6 +628,73 @@ static void test_load(void)
 	free(text);
 }
 
+/* The commented example in docs/ parses and says what its comments say. */
+static void test_example(void)
+{
+	struct pds_ldr_policy *p = NULL;
+	unsigned char s[PDS_POL_MAX_WITNESSES] = {0};
+	int err = pds_ldr_policy_load("docs/examples/policy/example.policy", &p, &res);
+
+	if (err)
+		fprintf(stderr, "\n    %s\n", res.message);
+	CU_ASSERT_EQUAL_FATAL(err, 0);
+	CU_ASSERT_EQUAL(p->log_count, 1);
+	CU_ASSERT_STRING_EQUAL(p->logs[0].key.name, "log.example.org/pds");
+	CU_ASSERT_EQUAL(p->witness_count, 3);
+	CU_ASSERT_EQUAL(p->quorum_kind, PDS_POL_QUORUM_GROUP);
+	CU_ASSERT_EQUAL(p->groups[p->quorum_index].k, 2);
+	s[0] = s[2] = 1;
+	CU_ASSERT_EQUAL(pds_pol_quorum_eval(p, s), 1);
+	s[0] = 0;
+	CU_ASSERT_EQUAL(pds_pol_quorum_eval(p, s), 0);
+	/* vendor & 1 of (lab, ci) */
+	CU_ASSERT_EQUAL(p->verifier_count, 3);
+	CU_ASSERT_EQUAL(pds_pol_formula_eval(&p->formula, (unsigned char[64]){1, 0, 1}), 1);
+	CU_ASSERT_EQUAL(pds_pol_formula_eval(&p->formula, (unsigned char[64]){1, 0, 0}), 0);
+	CU_ASSERT_EQUAL(pds_pol_formula_eval(&p->formula, (unsigned char[64]){0, 1, 1}), 0);
+	CU_ASSERT_EQUAL(p->packager_count, 1);
+	CU_ASSERT_EQUAL(p->rules.packager_k, 1);
+	CU_ASSERT_EQUAL(p->rules.max_age, 7 * 86400);
+	CU_ASSERT_EQUAL(p->rules.max_bound, 1000000);
+	CU_ASSERT_STRING_EQUAL(p->state_dir, "/var/lib/pds/state");
+	pds_ldr_policy_free(p);
+}
+
+/* pds_ldr_fail: a fresh result, the place in the message shortened to what is known. */
+static void test_fail(void)
+{
+	char longname[PDS_LDR_FILE_MAX + 100];
+
+	memset(&res, 0x5a, sizeof(res));
+	CU_ASSERT_EQUAL(pds_ldr_fail(&res, PDS_LDR_E_POL_VALUE, "p", 3, 7, "bad %d", 42),
+			PDS_LDR_E_POL_VALUE);
+	CU_ASSERT_EQUAL(res.code, PDS_LDR_E_POL_VALUE);
+	CU_ASSERT_STRING_EQUAL(res.file, "p");
+	CU_ASSERT_EQUAL(res.line, 3);
+	CU_ASSERT_EQUAL(res.col, 7);
+	CU_ASSERT_STRING_EQUAL(res.message, "p:3:7: bad 42");
+	CU_ASSERT_EQUAL(res.detail, 0);
+	CU_ASSERT_EQUAL(res.plugin[0], 0);
+	CU_ASSERT_EQUAL(res.max_bound, 0);
+	pds_ldr_fail(&res, PDS_LDR_E_IO, "p", 0, 0, "gone");
+	CU_ASSERT_STRING_EQUAL(res.message, "p: gone");
+	CU_ASSERT_EQUAL(res.line, 0);
+	pds_ldr_fail(&res, PDS_LDR_E_IO, "p", 4, 0, "x");
+	CU_ASSERT_STRING_EQUAL(res.message, "p:4: x");
+	/* The file name may be res's own (re-coding a refusal). */
+	pds_ldr_fail(&res, PDS_LDR_E_STATE, res.file, 1, 1, "%s", res.message);
+	CU_ASSERT_STRING_EQUAL(res.file, "p");
+	CU_ASSERT_STRING_EQUAL(res.message, "p:1:1: p:4: x");
+	/* An over-long name is cut, terminated. */
+	memset(longname, 'n', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = 0;
+	pds_ldr_fail(&res, PDS_LDR_E_IO, longname, 1, 1, "x");
+	CU_ASSERT_EQUAL(strlen(res.file), PDS_LDR_FILE_MAX - 1);
+	CU_ASSERT(strlen(res.message) < PDS_LDR_MSG_MAX);
+	CU_ASSERT_EQUAL(pds_ldr_fail(NULL, PDS_LDR_E_IO, "p", 0, 0, "x"), PDS_LDR_E_IO);
+}
+
 PDS_TEST_MAIN("policy", PDS_TEST(test_fields), PDS_TEST(test_formula), PDS_TEST(test_quorum),
 	      PDS_TEST(test_malformed), PDS_TEST(test_every_code_covered), PDS_TEST(test_limits),
-	      PDS_TEST(test_cuts_and_flips), PDS_TEST(test_load))
+	      PDS_TEST(test_cuts_and_flips), PDS_TEST(test_load), PDS_TEST(test_example),
+	      PDS_TEST(test_fail))
