@@ -1293,7 +1293,7 @@ static int check_cosignatures(const struct pds_note *cur, const struct pds_note 
 			if (cur->sigs[j].id != k->id || strcmp(cur->sigs[j].name, k->name) != 0)
 				continue;
 			if (pds_cosig_time(&cur->sigs[j], &old_t) == 0 && old_t > t)
-				return PDS_ATT_E_COSIG_TIME;
+				return PDS_ATT_E_TLOG_COSIG_OLDER;
 			replace[i] = (long)j;
 		}
 	}

@@ -10,6 +10,8 @@
  *   pds-log consistency --key K|--pub P DIR OLD    a tlog-witness request body
  *   pds-log verify      --pub P ENTRY PROOF        an offline tlog-proof
  *   pds-log fsck        --key K|--pub P DIR
+ *   pds-log cosign      --key K --witness W... DIR FILE|-   witnesses' lines
+ *   pds-log refresh     --key K|--pub P DIR FILE.pds...    prove evidence again
  */
 #include <errno.h>
 #include <getopt.h>
@@ -627,51 +629,37 @@ static int logged_entry(const struct pds_note *n, char **out, size_t *len)
 	return pds_note_encode(&first, out, len);
 }
 
-static int refresh_one(struct pds_tlog *log, const char *path, int json, struct pds_json *j)
+/* A proof of entry index against the log's current checkpoint, with its cosignatures. */
+static int prove_current(struct pds_tlog *log, uint64_t index, struct pds_proof **p)
 {
 	struct pds_tlog_hash proof[PDS_TLOG_MAX_PROOF];
-	struct pds_evidence *ev = NULL;
-	struct pds_proof *p = NULL;
-	char *buf = NULL, *entry = NULL, *out = NULL;
-	uint8_t *logged = NULL;
-	size_t len, entry_len, logged_len, n, out_len, note_len;
-	const char *note;
-	uint64_t index = 0;
-	int rc = slurp(path, &buf, &len), err = 0;
+	size_t n, note_len;
+	const char *note = pds_tlog_checkpoint_note(log, &note_len);
+	int err = pds_tlog_prove(log, pds_tlog_size(log), index, proof, &n);
 
-	if (rc)
-		return rc;
-	err = pds_evidence_parse(buf, len, path, &sink, &ev);
+	return err ? err : pds_proof_new(index, proof, n, NULL, 0, note, note_len, p);
+}
+
+/* Whether the log holds entry (len bytes) at index: 0 yes, 1 no, else a code. */
+static int logged_at(struct pds_tlog *log, uint64_t index, const char *entry, size_t len)
+{
+	uint8_t *logged = NULL;
+	size_t logged_len;
+	int err;
+
+	if (index >= pds_tlog_size(log))
+		return 1;
+	err = pds_tlog_entry(log, index, &logged, &logged_len);
 	if (!err)
-		err = logged_entry(ev->note, &entry, &entry_len);
-	if (!err) {
-		index = ev->proof->index;
-		err = index < pds_tlog_size(log) ? pds_tlog_entry(log, index, &logged, &logged_len)
-						 : PDS_ATT_E_TLOG_RANGE;
-	}
-	if (!err && (logged_len != entry_len || memcmp(logged, entry, entry_len) != 0)) {
-		fprintf(stderr,
-			"pds-log: %s: entry %" PRIu64 " of %s is another attestation: this "
-			"evidence is not from this log\n",
-			path, index, pds_tlog_origin(log));
-		rc = EXIT_REFUSED;
-		goto out;
-	}
-	note = err ? NULL : pds_tlog_checkpoint_note(log, &note_len);
-	if (!err)
-		err = pds_tlog_prove(log, pds_tlog_size(log), index, proof, &n);
-	if (!err)
-		err = pds_proof_new(index, proof, n, NULL, 0, note, note_len, &p);
-	if (!err)
-		err = pds_evidence_encode(ev->entry, ev->entry_len, p, &out, &out_len);
-	if (!err && pds_tool_write_atomic(path, out, out_len, 0644) != 0) {
-		perror(path);
-		rc = EXIT_ERROR;
-		goto out;
-	}
-	if (err) {
-		rc = fail(path, err);
-	} else if (json) {
+		err = logged_len != len || memcmp(logged, entry, len) != 0;
+	free(logged);
+	return err;
+}
+
+static void refresh_report(struct pds_tlog *log, const char *path, uint64_t index, int json,
+			   struct pds_json *j)
+{
+	if (json) {
 		pds_json_begin_obj(j, NULL);
 		pds_json_str(j, "file", path);
 		pds_json_uint(j, "index", index);
@@ -681,10 +669,60 @@ static int refresh_one(struct pds_tlog *log, const char *path, int json, struct 
 		printf("%s: entry %" PRIu64 " proved against the checkpoint of size %" PRIu64 "\n",
 		       path, index, pds_tlog_size(log));
 	}
+}
+
+/*
+ * One evidence file proved again (formats.md §8): its logged entry must be the
+ * log's entry at its index, the new proof must verify with the log's key before
+ * the file is replaced, and the attestation note is kept byte for byte.
+ */
+static int refresh_one(struct pds_tlog *log, const struct pds_note_verifier *vkey, const char *path,
+		       int json, struct pds_json *j)
+{
+	struct pds_evidence *ev = NULL;
+	struct pds_proof *p = NULL;
+	char *buf = NULL, *entry = NULL, *out = NULL;
+	size_t len, entry_len, out_len;
+	uint64_t index = 0;
+	int rc = slurp(path, &buf, &len), err;
+
+	if (rc)
+		return rc;
+	err = pds_evidence_parse(buf, len, path, &sink, &ev);
+	if (!err)
+		err = logged_entry(ev->note, &entry, &entry_len);
+	if (!err) {
+		index = ev->proof->index;
+		err = logged_at(log, index, entry, entry_len);
+	}
+	if (err == 1) {
+		fprintf(stderr,
+			"pds-log: %s: entry %" PRIu64 " of %s is not this attestation: the "
+			"evidence is not from this log\n",
+			path, index, pds_tlog_origin(log));
+		rc = EXIT_REFUSED;
+		goto out;
+	}
+	if (!err)
+		err = prove_current(log, index, &p);
+	if (!err)
+		err = pds_proof_verify(p, entry, entry_len, pds_tlog_origin(log), vkey, NULL, 0, 0);
+	if (!err)
+		err = pds_evidence_encode(ev->entry, ev->entry_len, p, &out, &out_len);
+	if (err) {
+		rc = fail(path, err);
+		goto out;
+	}
+	err = pds_tool_write_atomic(path, out, out_len, 0644);
+	if (err) {
+		fprintf(stderr, "pds-log: %s: %s\n", path, strerror(err));
+		rc = EXIT_ERROR;
+		goto out;
+	}
+	refresh_report(log, path, index, json, j);
 out:
 	free(out);
 	pds_proof_free(p);
-	free(logged);
 	free(entry);
 	pds_evidence_free(ev);
 	free(buf);
@@ -707,7 +745,7 @@ static int cmd_refresh(const struct opts *o, struct keys *k)
 		pds_json_begin_arr(&j, NULL);
 	}
 	for (int i = 1; i < o->nargs; i++) {
-		rc = refresh_one(log, o->args[i], o->json, &j);
+		rc = refresh_one(log, &k->vkey, o->args[i], o->json, &j);
 		if (rc > worst)
 			worst = rc;
 	}

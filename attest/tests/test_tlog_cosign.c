@@ -137,6 +137,51 @@ static void expect_refusal(struct env *e, const char *lines, size_t len, int wan
 	free(after);
 }
 
+/*
+ * A damaged line: which code depends on where the damage lands (the line's
+ * framing, the name, the key id, the timestamp or the signature), but it is one
+ * of these and the file is unchanged.
+ */
+static void expect_damaged(struct env *e, const char *lines, size_t len)
+{
+	static const int codes[] = {
+		PDS_ATT_E_NOTE_SIG_LINE, /* framing or base64 */
+		PDS_ATT_E_NOTE_UTF8,	 /* the em dash */
+		PDS_ATT_E_NOTE_CONTROL,	 /* a byte turned into a control character */
+		PDS_ATT_E_TLOG_COSIGNER, /* the name or the key id */
+		PDS_ATT_E_NOTE_BAD_SIG,	 /* the timestamp or the signature */
+	};
+	size_t before_len, after_len, added = 99;
+	char *before = checkpoint_file(e, &before_len), *after;
+	int err = pds_tlog_add_cosignatures(e->log, lines, len, e->wit_pub, NWIT, &added);
+	int known = 0;
+
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		known |= err == codes[i];
+	CU_ASSERT(known);
+	if (!known)
+		fprintf(stderr, "unexpected code %d for %.*s\n", err, (int)len, lines);
+	CU_ASSERT_EQUAL(added, 0);
+	after = checkpoint_file(e, &after_len);
+	CU_ASSERT(before_len == after_len && !memcmp(before, after, before_len));
+	free(before);
+	free(after);
+}
+
+/* The checkpoint on disk is the one in memory, with nsigs signature lines. */
+static void same_as_file(struct env *e, size_t nsigs)
+{
+	size_t len, mem_len, n = 0;
+	char *file = checkpoint_file(e, &len);
+	const char *mem = pds_tlog_checkpoint_note(e->log, &mem_len);
+
+	CU_ASSERT(len == mem_len && !memcmp(file, mem, len));
+	for (const char *p = file; (p = strstr(p, "\n\xe2\x80\x94 ")) != NULL; p++)
+		n++;
+	CU_ASSERT_EQUAL(n, nsigs);
+	free(file);
+}
+
 static int proof_ok(struct env *e, size_t min_witnesses)
 {
 	struct pds_tlog_hash hashes[64];
@@ -158,7 +203,7 @@ static void test_add_and_prove(void)
 {
 	struct env e;
 	char *l0, *l1, *both;
-	size_t added = 0;
+	size_t added = 0, len;
 
 	env_init(&e, 5);
 	CU_ASSERT_NOT_EQUAL(proof_ok(&e, 1), 0);
@@ -168,6 +213,7 @@ static void test_add_and_prove(void)
 	CU_ASSERT_EQUAL(
 		pds_tlog_add_cosignatures(e.log, both, strlen(both), e.wit_pub, NWIT, &added), 0);
 	CU_ASSERT_EQUAL(added, 2);
+	same_as_file(&e, 3);
 	CU_ASSERT_EQUAL(proof_ok(&e, 2), 0);
 	CU_ASSERT_NOT_EQUAL(proof_ok(&e, 3), 0);
 	/* Reopened, the log keeps them; a new batch's checkpoint starts without them. */
@@ -179,14 +225,17 @@ static void test_add_and_prove(void)
 	free(l0);
 	l0 = cosig_lines(&e, e.wit[0], 2000);
 	CU_ASSERT_EQUAL(pds_tlog_add_cosignatures(e.log, l0, strlen(l0), e.wit_pub, NWIT, NULL), 0);
+	same_as_file(&e, 3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(pds_tlog_checkpoint_note(e.log, &len), l0));
 	CU_ASSERT_EQUAL(proof_ok(&e, 2), 0);
 	/* Older than the one it would replace: refused. */
 	free(l1);
 	l1 = cosig_lines(&e, e.wit[0], 1500);
-	expect_refusal(&e, l1, strlen(l1), PDS_ATT_E_COSIG_TIME);
+	expect_refusal(&e, l1, strlen(l1), PDS_ATT_E_TLOG_COSIG_OLDER);
 	CU_ASSERT_FATAL(pds_tlog_append(e.log, "x\n", 2, NULL) == 0);
 	CU_ASSERT_FATAL(pds_tlog_checkpoint(e.log) == 0);
 	CU_ASSERT_NOT_EQUAL(proof_ok(&e, 1), 0);
+	same_as_file(&e, 1);
 	free(l0);
 	free(l1);
 	free(both);
@@ -197,7 +246,7 @@ static void test_refusals(void)
 {
 	struct env e;
 	struct pds_note_signer *stranger = key("w9.example", PDS_NOTE_COSIGNATURE, 99);
-	char *line, *stale, *plain, *cut;
+	char *line, *stale, *plain, *cut, *both;
 	size_t len;
 
 	env_init(&e, 3);
@@ -214,20 +263,28 @@ static void test_refusals(void)
 	expect_refusal(&e, plain, strlen(plain), PDS_ATT_E_TLOG_COSIGNER);
 	line = cosig_lines(&e, e.wit[1], 800);
 	len = strlen(line);
-	/* Every truncation, then one flipped bit in every byte. */
+	/* Every truncation, then one flipped bit (each of the 8 in turn) in every byte. */
 	cut = malloc(len + 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cut);
 	for (size_t n = 1; n < len; n++) {
 		memcpy(cut, line, n);
-		CU_ASSERT_NOT_EQUAL(pds_tlog_add_cosignatures(e.log, cut, n, e.wit_pub, NWIT, NULL),
-				    0);
+		expect_damaged(&e, cut, n);
 	}
 	for (size_t i = 0; i < len; i++) {
 		memcpy(cut, line, len);
 		cut[i] ^= (char)(1 << (i % 8));
-		CU_ASSERT_NOT_EQUAL(
-			pds_tlog_add_cosignatures(e.log, cut, len, e.wit_pub, NWIT, NULL), 0);
+		expect_damaged(&e, cut, len);
 	}
 	expect_refusal(&e, "", 0, PDS_ATT_E_INVAL);
+	/* One bad line refuses the call: the good one beside it is not taken either. */
+	both = NULL;
+	CU_ASSERT_FATAL(asprintf(&both, "%s%s", line, stale) > 0);
+	expect_refusal(&e, both, strlen(both), PDS_ATT_E_NOTE_BAD_SIG);
+	free(both);
+	/* The same witness twice in one call. */
+	CU_ASSERT_FATAL(asprintf(&both, "%s%s", line, line) > 0);
+	expect_refusal(&e, both, strlen(both), PDS_ATT_E_NOTE_DUP_SIG);
+	free(both);
 	/* None of that changed the checkpoint: the good line is still accepted alone. */
 	CU_ASSERT_EQUAL(proof_ok(&e, 1), PDS_ATT_E_NOTE_UNVERIFIED);
 	CU_ASSERT_EQUAL(pds_tlog_add_cosignatures(e.log, line, len, e.wit_pub, NWIT, NULL), 0);
@@ -240,4 +297,41 @@ static void test_refusals(void)
 	env_free(&e);
 }
 
-PDS_TEST_MAIN("tlog_cosign", PDS_TEST(test_add_and_prove), PDS_TEST(test_refusals))
+/* A reader cannot add lines; the writer's lock keeps a second writer out. */
+static void test_readonly(void)
+{
+	struct env e;
+	struct pds_tlog *ro = NULL, *second = NULL;
+	struct pds_tlog_opts o;
+	char *line;
+
+	env_init(&e, 2);
+	line = cosig_lines(&e, e.wit[0], 100);
+	o = e.opts;
+	o.flags |= PDS_TLOG_RDONLY;
+	CU_ASSERT_FATAL(pds_tlog_open(e.dir, &o, &ro) == 0);
+	CU_ASSERT_EQUAL(pds_tlog_add_cosignatures(ro, line, strlen(line), e.wit_pub, NWIT, NULL),
+			PDS_ATT_E_TLOG_READONLY);
+	CU_ASSERT_EQUAL(pds_tlog_open(e.dir, &e.opts, &second), PDS_ATT_E_TLOG_LOCKED);
+	CU_ASSERT_EQUAL(pds_tlog_add_cosignatures(NULL, line, strlen(line), e.wit_pub, NWIT, NULL),
+			PDS_ATT_E_INVAL);
+	CU_ASSERT_EQUAL(pds_tlog_add_cosignatures(e.log, line, strlen(line), NULL, 1, NULL),
+			PDS_ATT_E_INVAL);
+	/* No witness given: every line is by an unknown key. */
+	CU_ASSERT_EQUAL(pds_tlog_add_cosignatures(e.log, line, strlen(line), NULL, 0, NULL),
+			PDS_ATT_E_TLOG_COSIGNER);
+	CU_ASSERT_EQUAL(pds_tlog_add_cosignatures(e.log, line, strlen(line), e.wit_pub, NWIT, NULL),
+			0);
+	/* A reader opened now reads the checkpoint with the line. */
+	pds_tlog_free(ro);
+	ro = NULL;
+	CU_ASSERT_FATAL(pds_tlog_open(e.dir, &o, &ro) == 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(pds_tlog_checkpoint_note(ro, &(size_t){0}), line));
+	pds_tlog_free(ro);
+	pds_tlog_free(second);
+	free(line);
+	env_free(&e);
+}
+
+PDS_TEST_MAIN("tlog_cosign", PDS_TEST(test_add_and_prove), PDS_TEST(test_refusals),
+	      PDS_TEST(test_readonly))

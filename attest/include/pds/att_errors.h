@@ -74,6 +74,7 @@
 	X(E_TLOG_READONLY, 114, "tlog/read-only", "log was opened read-only")                           \
 	X(E_TLOG_PATH, 115, "tlog/bad-path", "tile path is not in the tlog-tiles encoding")      \
 	X(E_TLOG_COSIGNER, 116, "tlog/unknown-cosigner", "cosignature line is not by one of the given witnesses") \
+	X(E_TLOG_COSIG_OLDER, 117, "tlog/older-cosignature", "cosignature is older than the witness's line on the checkpoint") \
 	/* 200..299: bundles (append below this line within the group) */                        \
 	X(E_BND_GZIP, 200, "bundle/bad-gzip", "not the gzip stream pds-bundle writes, or a corrupt one") \
 	X(E_BND_TRUNCATED, 201, "bundle/truncated", "archive ends early")                        \

@@ -70,22 +70,6 @@ PDS_API int pds_cosig_verify(const struct pds_note *checkpoint, const struct pds
 /* Splits a cosignature's bytes (after the key id) into its timestamp. */
 PDS_API int pds_cosig_time(const struct pds_note_sig *sig, uint64_t *time);
 
-struct pds_tlog; /* tlog.h */
-
-/*
- * Adds witnesses' cosignature lines (what a c2sp.org/tlog-witness witness
- * answers, "— <name> <base64>\n" each) to the current checkpoint.  Every line
- * must be a cosignature (key type 0x04) by one of witnesses that verifies on
- * this checkpoint, or nothing changes: PDS_ATT_E_TLOG_COSIGNER for a line by
- * another key, the note and cosignature codes for malformed or bad lines.  A
- * witness already on the checkpoint has its line replaced by the newer one
- * (an older timestamp is refused, PDS_ATT_E_COSIG_TIME).  The checkpoint file
- * is replaced atomically; a new checkpoint (next batch) starts without them.
- * *added (may be NULL) receives the number of lines taken.
- */
-PDS_API int pds_tlog_add_cosignatures(struct pds_tlog *log, const char *lines, size_t len,
-				      const struct pds_note_verifier *witnesses, size_t nwitnesses,
-				      size_t *added);
 #ifdef __cplusplus
 }
 #endif

@@ -234,4 +234,23 @@ PDS_API int pds_tlog_entry(struct pds_tlog *log, uint64_t index, uint8_t **entry
  */
 PDS_API int pds_tlog_fsck(struct pds_tlog *log);
 
+struct pds_note_verifier; /* note.h */
+
+/*
+ * Adds witnesses' cosignature lines (what a c2sp.org/tlog-witness witness
+ * answers, "— <name> <base64>\n" each) to the current checkpoint (formats.md §8,
+ * "Cosigned checkpoints").  Every line must be a cosignature (key type 0x04) by
+ * one of witnesses that verifies on this checkpoint, or nothing changes:
+ * PDS_ATT_E_TLOG_COSIGNER for a line by another key or of another type, the
+ * note and cosignature codes for malformed or bad lines.  A witness already on
+ * the checkpoint has its line replaced by the newer one; an older timestamp is
+ * refused (PDS_ATT_E_TLOG_COSIG_OLDER), so a replayed line never rolls a witness's
+ * view back.  The checkpoint file is replaced atomically under the writer
+ * lock; a new checkpoint (next batch) starts without cosignatures.  *added (may
+ * be NULL) receives the number of lines taken.
+ */
+PDS_API int pds_tlog_add_cosignatures(struct pds_tlog *log, const char *lines, size_t len,
+				      const struct pds_note_verifier *witnesses, size_t nwitnesses,
+				      size_t *added);
+
 #endif
