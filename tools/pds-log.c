@@ -164,7 +164,8 @@ static int fail(const char *what, int err)
 	if (err == PDS_ATT_E_TLOG_INCLUSION || err == PDS_ATT_E_TLOG_CONSISTENCY ||
 	    err == PDS_ATT_E_TLOG_SIGNATURE || err == PDS_ATT_E_TLOG_HASH ||
 	    err == PDS_ATT_E_TLOG_ROOT || err == PDS_ATT_E_NOTE_BAD_SIG ||
-	    err == PDS_ATT_E_NOTE_UNVERIFIED || err == PDS_ATT_E_PROOF_INCLUSION)
+	    err == PDS_ATT_E_NOTE_UNVERIFIED || err == PDS_ATT_E_PROOF_INCLUSION ||
+	    err == PDS_ATT_E_TLOG_COSIGNER || err == PDS_ATT_E_TLOG_COSIG_OLDER)
 		return EXIT_REFUSED;
 	if (err == PDS_ATT_E_INVAL)
 		return EXIT_USAGE;
