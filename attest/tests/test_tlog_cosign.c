@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <pds/checkpoint.h>
 #include <pds/log_keys.h>
@@ -297,6 +298,63 @@ static void test_refusals(void)
 	env_free(&e);
 }
 
+/* fuzz_tlog_cosign seeds go to build/fuzz-seeds/fuzz_tlog_cosign/ (best effort). */
+static void save_seed(const char *name, const char *text)
+{
+	const char *b = getenv("PDS_TEST_BUILD_DIR");
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/../fuzz-seeds", b ? b : "build/release");
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/../fuzz-seeds/fuzz_tlog_cosign", b ? b : "build/release");
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/../fuzz-seeds/fuzz_tlog_cosign/%s",
+		 b ? b : "build/release", name);
+	f = fopen(path, "wb");
+	if (!f)
+		return;
+	fputs(text, f);
+	fclose(f);
+}
+
+/*
+ * The log fuzz_tlog_cosign builds (three entries): lines that it accepts and
+ * refuses, saved as its seeds after this test checks what each one does.
+ */
+static void test_fuzz_seeds(void)
+{
+	struct env e;
+	struct pds_note_signer *stranger = key("w9.example", PDS_NOTE_COSIGNATURE, 99);
+	char *l0, *l1, *plain, *other, *both;
+
+	env_init(&e, 3);
+	l0 = cosig_lines(&e, e.wit[0], 1000);
+	l1 = cosig_lines(&e, e.wit[1], 1001);
+	plain = cosig_lines(&e, e.plain, 0);
+	other = cosig_lines(&e, stranger, 1002);
+	CU_ASSERT_FATAL(asprintf(&both, "%s%s", l0, l1) > 0);
+	expect_refusal(&e, plain, strlen(plain), PDS_ATT_E_TLOG_COSIGNER);
+	save_seed("type-0x01", plain);
+	expect_refusal(&e, other, strlen(other), PDS_ATT_E_TLOG_COSIGNER);
+	save_seed("unknown-witness", other);
+	l1[20] = '\0';
+	expect_damaged(&e, l1, strlen(l1));
+	save_seed("cut", l1);
+	CU_ASSERT_EQUAL(pds_tlog_add_cosignatures(e.log, both, strlen(both), e.wit_pub, NWIT, NULL),
+			0);
+	save_seed("two-witnesses", both);
+	CU_ASSERT_EQUAL(pds_tlog_add_cosignatures(e.log, l0, strlen(l0), e.wit_pub, NWIT, NULL), 0);
+	save_seed("one-witness", l0);
+	free(l0);
+	free(l1);
+	free(plain);
+	free(other);
+	free(both);
+	pds_note_signer_free(stranger);
+	env_free(&e);
+}
+
 /* A reader cannot add lines; the writer's lock keeps a second writer out. */
 static void test_readonly(void)
 {
@@ -334,4 +392,4 @@ static void test_readonly(void)
 }
 
 PDS_TEST_MAIN("tlog_cosign", PDS_TEST(test_add_and_prove), PDS_TEST(test_refusals),
-	      PDS_TEST(test_readonly))
+	      PDS_TEST(test_readonly), PDS_TEST(test_fuzz_seeds))
