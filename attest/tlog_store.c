@@ -1317,6 +1317,9 @@ PDS_API int pds_tlog_add_cosignatures(struct pds_tlog *log, const char *lines, s
 		return PDS_ATT_E_INVAL;
 	if (log->opts.flags & PDS_TLOG_RDONLY)
 		return PDS_ATT_E_TLOG_READONLY;
+	/* After a failed batch the file may hold a newer checkpoint than log->note. */
+	if (log->damaged)
+		return log->damaged;
 	err = pds_note_parse(log->note, log->note_len, "checkpoint", &log->opts.sink, &cur);
 	if (err)
 		return err;

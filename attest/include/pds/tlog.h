@@ -245,8 +245,9 @@ struct pds_note_verifier; /* note.h */
  * note and cosignature codes for malformed or bad lines.  A witness already on
  * the checkpoint has its line replaced by the newer one; an older timestamp is
  * refused (PDS_ATT_E_TLOG_COSIG_OLDER), so a replayed line never rolls a witness's
- * view back.  The checkpoint file is replaced atomically under the writer
- * lock; a new checkpoint (next batch) starts without cosignatures.  *added (may
+ * view back.  A read-only or damaged log (see pds_tlog_open) takes none.  The
+ * checkpoint file is replaced atomically under the writer lock; a checkpoint
+ * signed again (pds_tlog_checkpoint) starts without cosignatures.  *added (may
  * be NULL) receives the number of lines taken.
  */
 PDS_API int pds_tlog_add_cosignatures(struct pds_tlog *log, const char *lines, size_t len,
