@@ -663,6 +663,7 @@ static void refresh_report(struct pds_tlog *log, const char *path, uint64_t inde
 	if (json) {
 		pds_json_begin_obj(j, NULL);
 		pds_json_str(j, "file", path);
+		pds_json_bool(j, "refreshed", 1);
 		pds_json_uint(j, "index", index);
 		pds_json_uint(j, "size", pds_tlog_size(log));
 		pds_json_end_obj(j);
@@ -747,12 +748,19 @@ static int cmd_refresh(const struct opts *o, struct keys *k)
 	}
 	for (int i = 1; i < o->nargs; i++) {
 		rc = refresh_one(log, &k->vkey, o->args[i], o->json, &j);
+		/* The reason went to stderr; the array still names every file. */
+		if (rc && o->json) {
+			pds_json_begin_obj(&j, NULL);
+			pds_json_str(&j, "file", o->args[i]);
+			pds_json_bool(&j, "refreshed", 0);
+			pds_json_int(&j, "exit", rc);
+			pds_json_end_obj(&j);
+		}
 		if (rc > worst)
 			worst = rc;
 	}
-	if (o->json) {
+	if (o->json)
 		pds_json_end_arr(&j);
-	}
 	pds_tlog_free(log);
 	return worst;
 }

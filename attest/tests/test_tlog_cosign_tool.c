@@ -68,15 +68,16 @@ static void setup(void)
 	snprintf(rel, sizeof(rel), "%s/bpf/tests/progs/pquic", bpf ? bpf : "build/bpf");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(realpath(rel, progs));
 	dir = ut_tmpdir("cosign-tool");
-	CU_ASSERT_EQUAL_FATAL(run("cp %s/header_parsed.o . && "
-				  "printf 'org.example.spec\\nheader_parsed replace "
-				  "header_parsed.o\\n' > spec.plugin && "
-				  "for k in log v1 v2; do %s/pds-keygen $k.example >/dev/null 2>&1 || "
-				  "exit 1; done && "
-				  "for k in w1 w2 w3; do %s/pds-keygen --cosigner $k.example 2>&1 "
-				  ">/dev/null || exit 1; done",
-				  progs, bin, bin),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(
+		run("cp %s/header_parsed.o . && "
+		    "printf 'org.example.spec\\nheader_parsed replace "
+		    "header_parsed.o\\n' > spec.plugin && "
+		    "for k in log v1 v2; do %s/pds-keygen $k.example >/dev/null 2>&1 || "
+		    "exit 1; done && "
+		    "for k in w1 w2 w3; do %s/pds-keygen --cosigner $k.example 2>&1 "
+		    ">/dev/null || exit 1; done",
+		    progs, bin, bin),
+		0);
 	CU_ASSERT_EQUAL_FATAL(run(LOG "init --key log.example.key L >/dev/null", bin), 0);
 	CU_ASSERT_EQUAL_FATAL(run(ATTEST "--key v1.example.key --log L --log-key log.example.key "
 					 "spec.plugin >/dev/null 2>&1",
@@ -355,6 +356,13 @@ static void test_refresh_refusals(void)
 			    bin),
 			1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "spec.plugin.pds: entry 0 proved"));
+	CU_ASSERT_EQUAL(run(LOG "refresh --json --pub log.example.pub L m/spec.plugin.pds "
+				"spec.plugin.pds 2>/dev/null",
+			    bin),
+			1);
+	CU_ASSERT_STRING_EQUAL(out, "[{\"file\":\"m/spec.plugin.pds\",\"refreshed\":false,"
+				    "\"exit\":1},{\"file\":\"spec.plugin.pds\",\"refreshed\":"
+				    "true,\"index\":0,\"size\":1}]\n");
 	CU_ASSERT_EQUAL(verify_pds("spec.plugin.pds", 0), 0);
 	/* Another log key than the checkpoint's: the log does not open. */
 	CU_ASSERT_EQUAL(run(LOG "refresh --pub v1.example.pub L spec.plugin.pds 2>/dev/null", bin),
