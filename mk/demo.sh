@@ -41,6 +41,8 @@ mkdir -p "$OUT"
 say "compiling the example plugins of docs/examples/ into $OUT"
 for dir in docs/examples/*/; do
 	dir=${dir%/}
+	# folders without a plugin (the example policy) hold nothing to compile
+	ls "$dir"/*.plugin >/dev/null 2>&1 || continue
 	name=$(basename "$dir")
 	mkdir -p "$OUT/$name"
 	cp "$dir"/*.plugin "$OUT/$name/"
