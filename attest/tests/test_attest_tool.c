@@ -31,20 +31,11 @@ static int run(const char *fmt, ...)
 {
 	char cmd[4096];
 	va_list ap;
-	FILE *p;
-	size_t n;
-	int st;
 
 	va_start(ap, fmt);
 	vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
-	p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	n = fread(out, 1, sizeof(out) - 1, p);
-	out[n] = '\0';
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return ut_shell(cmd, out, sizeof(out));
 }
 
 static void setup(void)
@@ -80,22 +71,7 @@ static void setup(void)
 
 static char *slurp(const char *name, size_t *len)
 {
-	char path[PATH_MAX];
-	FILE *f;
-	char *buf = malloc(1 << 20);
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "rb");
-	if (!f || !buf) {
-		if (f)
-			fclose(f);
-		free(buf);
-		return NULL;
-	}
-	*len = fread(buf, 1, (1 << 20) - 1, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
+	return ut_read_in(dir, name, len);
 }
 
 /* The .pds parses, its attestation says what the checker found, its proof verifies. */

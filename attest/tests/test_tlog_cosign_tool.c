@@ -31,21 +31,13 @@ static int run(const char *fmt, ...)
 {
 	char cmd[8192];
 	va_list ap;
-	FILE *p;
-	size_t n;
-	int st, len;
+	int len;
 
 	len = snprintf(cmd, sizeof(cmd), "cd %s && ", dir);
 	va_start(ap, fmt);
 	vsnprintf(cmd + len, sizeof(cmd) - (size_t)len, fmt, ap);
 	va_end(ap);
-	p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	n = fread(out, 1, sizeof(out) - 1, p);
-	out[n] = '\0';
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return ut_shell(cmd, out, sizeof(out));
 }
 
 #define LOG "%s/pds-log "
@@ -98,22 +90,7 @@ static void teardown(void)
 
 static char *slurp(const char *name, size_t *len)
 {
-	char path[PATH_MAX];
-	FILE *f;
-	char *buf = malloc(1 << 20);
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "rb");
-	if (!f || !buf) {
-		if (f)
-			fclose(f);
-		free(buf);
-		return NULL;
-	}
-	*len = fread(buf, 1, (1 << 20) - 1, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
+	return ut_read_in(dir, name, len);
 }
 
 static void load_pub(const char *name, struct pds_note_verifier *v)

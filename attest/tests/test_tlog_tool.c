@@ -26,20 +26,11 @@ static int run(const char *fmt, ...)
 {
 	char cmd[4096];
 	va_list ap;
-	FILE *p;
-	size_t n;
-	int st;
 
 	va_start(ap, fmt);
 	vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
-	p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	n = fread(out, 1, sizeof(out) - 1, p);
-	out[n] = '\0';
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return ut_shell(cmd, out, sizeof(out));
 }
 
 static void setup(void)

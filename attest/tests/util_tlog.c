@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -238,4 +239,38 @@ void ut_diag_sink(void *ctx, const struct pds_att_diag *d)
 	u->last_code = d->code;
 	snprintf(u->last, sizeof(u->last), "%s:%u:%u: %s [%s]", d->file, d->line, d->col, d->msg,
 		 d->rule);
+}
+
+int ut_shell(const char *cmd, char *out, size_t size)
+{
+	FILE *p = popen(cmd, "r");
+	size_t n;
+	int st;
+
+	if (!p)
+		return -1;
+	n = fread(out, 1, size - 1, p);
+	out[n] = '\0';
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+char *ut_read_in(const char *dir, const char *name, size_t *len)
+{
+	char path[4096];
+	FILE *f;
+	char *buf = malloc(1 << 20);
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "rb");
+	if (!f || !buf) {
+		if (f)
+			fclose(f);
+		free(buf);
+		return NULL;
+	}
+	*len = fread(buf, 1, (1 << 20) - 1, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
 }

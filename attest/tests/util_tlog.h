@@ -48,6 +48,11 @@ void ut_opts(struct pds_tlog_opts *o, struct ut_signer *s, unsigned flags);
 char *ut_tmpdir(const char *tag);
 void ut_rmtree(const char *dir);
 
+/* Runs cmd with the shell; its stdout goes into out (NUL-terminated); the exit status or -1. */
+int ut_shell(const char *cmd, char *out, size_t size);
+/* dir/name, whole (at most 1 MiB), NUL-terminated and malloc'd; NULL when unreadable. */
+char *ut_read_in(const char *dir, const char *name, size_t *len);
+
 /* Flip one bit of a file at offset; returns 0 on success. */
 int ut_flip_file(const char *path, long off, unsigned bit);
 
