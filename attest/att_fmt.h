@@ -118,5 +118,10 @@ int att_create_file(const char *path, const void *data, size_t len, unsigned mod
 
 /* Reads a whole file of at most max bytes into a malloc'd, NUL-terminated buffer. */
 int att_read_file(const char *path, size_t max, char **out, size_t *len);
+/*
+ * Reads exactly n bytes from fd into buf, retrying on EINTR: 0, or -1 with errno
+ * set (0 when the file ended early, having shrunk while read).
+ */
+int att_read_full(int fd, void *buf, size_t n);
 
 #endif

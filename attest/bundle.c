@@ -240,17 +240,11 @@ static int read_regular(const char *file, size_t max, uint8_t **out, size_t *len
 		err = PDS_ATT_E_NOMEM;
 		goto out;
 	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			err = PDS_ATT_E_IO; /* error, or the file shrank while read */
-			goto out;
-		}
-		got += (size_t)n;
+	if (att_read_full(fd, buf, (size_t)st.st_size) != 0) {
+		err = PDS_ATT_E_IO; /* error, or the file shrank while read */
+		goto out;
 	}
+	got = (size_t)st.st_size;
 	*out = buf;
 	*len = got;
 	buf = NULL;

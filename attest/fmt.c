@@ -418,3 +418,23 @@ int att_read_file(const char *path, size_t max, char **out, size_t *len)
 	}
 	return att_buf_finish(&b, out, len);
 }
+
+int att_read_full(int fd, void *buf, size_t n)
+{
+	char *p = buf;
+
+	while (n) {
+		ssize_t r = read(fd, p, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = 0;
+			return -1;
+		}
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}

@@ -45,6 +45,7 @@
 #include <pds/checkpoint.h>
 #include <pds/tlog.h>
 
+#include "att_fmt.h"
 #include "tlog_internal.h"
 
 #define TILE_BYTES (PDS_TLOG_TILE_WIDTH * PDS_TLOG_HASH_SIZE)
@@ -235,17 +236,11 @@ static int get_file(struct pds_tlog *log, const char *rel, size_t max, uint8_t *
 		err = PDS_ATT_E_NOMEM;
 		goto out;
 	}
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			err = r < 0 ? sys_err(errno) : PDS_ATT_E_IO;
-			goto out;
-		}
-		got += (size_t)r;
+	if (att_read_full(fd, buf, (size_t)st.st_size) != 0) {
+		err = errno ? sys_err(errno) : PDS_ATT_E_IO;
+		goto out;
 	}
+	got = (size_t)st.st_size;
 	buf[got] = 0;
 	*out = buf;
 	*len = got;
