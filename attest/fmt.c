@@ -65,8 +65,14 @@ void att_shift_init(struct att_shift *sh, const struct pds_att_diag_sink *to, co
 {
 	sh->to = to;
 	sh->lines = 0;
-	for (size_t i = 0; i < off; i++)
-		sh->lines += buf[i] == '\n';
+	if (off) {
+		const char *p = buf, *end = buf + off;
+
+		while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+			sh->lines++;
+			p++;
+		}
+	}
 	sh->self.fn = shift_fn;
 	sh->self.ctx = sh;
 }
@@ -76,36 +82,60 @@ void att_b64_encode(const uint8_t *in, size_t n, char *out)
 	sodium_bin2base64(out, att_b64_len(n) + 1, in, n, sodium_base64_VARIANT_ORIGINAL);
 }
 
+/* The value of one base64 character (RFC 4648 §4), or -1. */
+static int b64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/*
+ * Strict padded base64: whole 4-character groups, '=' only as the last one
+ * or two characters, and zero pad bits, so that one byte string has exactly
+ * one accepted spelling.
+ */
 int att_b64_decode(const char *s, size_t len, uint8_t *out, size_t cap, size_t *out_len)
 {
-	char again[64];
-	char *check = again;
-	const char *end = NULL;
-	size_t n = 0;
-	int ret = -1;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t pad, n;
 
-	/* Padded base64 is a whole number of 4-character groups. */
-	if (len == 0 || len % 4 != 0 || len / 4 * 3 > cap + 2)
+	if (len == 0 || len % 4 != 0)
 		return -1;
-	if (sodium_base642bin(out, cap, s, len, NULL, &n, &end, sodium_base64_VARIANT_ORIGINAL) ||
-	    end != s + len)
+	pad = u[len - 1] == '=' ? (u[len - 2] == '=' ? 2 : 1) : 0;
+	n = len / 4 * 3 - pad;
+	if (n > cap)
 		return -1;
-	/* Canonical: re-encoding gives back the same characters (zero pad bits). */
-	if (att_b64_len(n) != len)
-		return -1;
-	if (len + 1 > sizeof(again)) {
-		check = malloc(len + 1);
-		if (!check)
-			return -1;
+	for (size_t i = 0, o = 0; i < len; i += 4) {
+		int v[4];
+		uint32_t w;
+		size_t k = i + 4 == len ? 4 - pad : 4;
+
+		for (size_t j = 0; j < 4; j++) {
+			v[j] = j < k ? b64_value(u[i + j]) : 0;
+			if (v[j] < 0)
+				return -1;
+		}
+		w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 |
+		    (uint32_t)v[3];
+		if ((k == 3 && (w & 0xff)) || (k == 2 && (w & 0xffff)))
+			return -1; /* pad bits set: not the canonical spelling */
+		out[o++] = (uint8_t)(w >> 16);
+		if (k > 2)
+			out[o++] = (uint8_t)(w >> 8);
+		if (k > 3)
+			out[o++] = (uint8_t)w;
 	}
-	att_b64_encode(out, n, check);
-	if (memcmp(check, s, len) == 0) {
-		*out_len = n;
-		ret = 0;
-	}
-	if (check != again)
-		free(check);
-	return ret;
+	*out_len = n;
+	return 0;
 }
 
 int att_parse_dec(const char *s, size_t len, uint64_t max, uint64_t *out)
@@ -203,8 +233,14 @@ int att_check_text(const char *s, size_t len, size_t *bad)
 
 	while (i < len) {
 		uint32_t cp;
-		size_t n = utf8_decode(u + i, len - i, &cp);
+		size_t n;
 
+		/* Printable ASCII and newlines, the whole of a well-formed note. */
+		if ((u[i] >= 0x20 && u[i] < 0x80) || u[i] == '\n') {
+			i++;
+			continue;
+		}
+		n = utf8_decode(u + i, len - i, &cp);
 		if (!n) {
 			*bad = i;
 			return PDS_ATT_E_NOTE_UTF8;

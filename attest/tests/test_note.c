@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include <pds/note.h>
+#include <sodium.h>
 
+#include "attest/att_fmt.h"
 #include "attest/tests/util_fmt.h"
 #include "mk/cunit.h"
 
@@ -319,7 +321,151 @@ static void test_limits(void)
 	free(buf);
 }
 
+/* The reference: libsodium's decoder, then the canonical spelling re-encoded. */
+static int b64_reference(const char *s, size_t len, uint8_t *out, size_t cap, size_t *n)
+{
+	const char *end = NULL;
+	char again[64];
+
+	if (len == 0 || len % 4 || len + 1 > sizeof(again) ||
+	    sodium_base642bin(out, cap, s, len, NULL, n, &end, sodium_base64_VARIANT_ORIGINAL) ||
+	    end != s + len)
+		return -1;
+	sodium_bin2base64(again, sizeof(again), out, *n, sodium_base64_VARIANT_ORIGINAL);
+	return strlen(again) == len && !memcmp(again, s, len) ? 0 : -1;
+}
+
+static void b64_compare(const char *s, size_t len, size_t cap, unsigned *agree)
+{
+	uint8_t a[32], b[32];
+	size_t na = 99, nb = 99;
+	int ra = att_b64_decode(s, len, a, cap, &na), rb = b64_reference(s, len, b, cap, &nb);
+
+	CU_ASSERT_EQUAL(ra, rb);
+	if (ra == 0 && rb == 0) {
+		CU_ASSERT_EQUAL(na, nb);
+		CU_ASSERT(na == nb && !memcmp(a, b, na));
+	}
+	*agree += ra == rb;
+}
+
+/* Strict base64 agrees with the reference on every short spelling. */
+static void test_base64(void)
+{
+	static const char alpha[] = "AQgw/+=a9-\n";
+	char s[24];
+	unsigned agree = 0, accepted = 0;
+	uint8_t bytes[16], out[16];
+	size_t n;
+
+	/* Every 4-character string over 11 characters, with 1, 2 and 3 bytes of room. */
+	for (unsigned i = 0; i < 11 * 11 * 11 * 11; i++) {
+		for (unsigned k = 0, v = i; k < 4; k++, v /= 11)
+			s[k] = alpha[v % 11];
+		for (size_t cap = 1; cap <= 3; cap++)
+			b64_compare(s, 4, cap, &agree);
+		accepted += att_b64_decode(s, 4, out, 3, &n) == 0;
+	}
+	CU_ASSERT_EQUAL(agree, 3 * 11 * 11 * 11 * 11);
+	CU_ASSERT(accepted > 100);
+	/* Random byte strings round-trip; changing one character is refused or decodes
+	 * to other bytes, as the reference says. */
+	for (unsigned r = 0; r < 3000; r++) {
+		size_t len = r % 16, elen = att_b64_len(len);
+
+		randombytes_buf(bytes, len);
+		att_b64_encode(bytes, len, s);
+		if (len == 0) {
+			CU_ASSERT_EQUAL(att_b64_decode(s, 0, out, sizeof(out), &n), -1);
+			continue;
+		}
+		CU_ASSERT_EQUAL_FATAL(att_b64_decode(s, elen, out, sizeof(out), &n), 0);
+		CU_ASSERT(n == len && !memcmp(out, bytes, len));
+		CU_ASSERT_EQUAL(att_b64_decode(s, elen, out, len - 1, &n), -1);
+		s[r % elen] = alpha[r % 11];
+		b64_compare(s, elen, sizeof(out), &agree);
+		b64_compare(s, elen - 1, sizeof(out), &agree);
+	}
+}
+
+/* Well-formed UTF-8 by the table of the Unicode standard (§3.9, Table 3-7). */
+static size_t utf8_reference(const unsigned char *s, size_t len)
+{
+	static const struct {
+		unsigned char lead_lo, lead_hi, lo, hi;
+		size_t n;
+	} t[] = {
+		{0xc2, 0xdf, 0x80, 0xbf, 2}, {0xe0, 0xe0, 0xa0, 0xbf, 3},
+		{0xe1, 0xec, 0x80, 0xbf, 3}, {0xed, 0xed, 0x80, 0x9f, 3},
+		{0xee, 0xef, 0x80, 0xbf, 3}, {0xf0, 0xf0, 0x90, 0xbf, 4},
+		{0xf1, 0xf3, 0x80, 0xbf, 4}, {0xf4, 0xf4, 0x80, 0x8f, 4},
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (s[0] < t[i].lead_lo || s[0] > t[i].lead_hi)
+			continue;
+		if (len < t[i].n || s[1] < t[i].lo || s[1] > t[i].hi)
+			return 0;
+		for (size_t k = 2; k < t[i].n; k++)
+			if (s[k] < 0x80 || s[k] > 0xbf)
+				return 0;
+		return t[i].n;
+	}
+	return 0;
+}
+
+static int text_reference(const unsigned char *s, size_t len, size_t *bad)
+{
+	for (size_t i = 0, n; i < len; i += n) {
+		*bad = i;
+		if (s[i] < 0x80) {
+			if (s[i] < 0x20 && s[i] != '\n')
+				return PDS_ATT_E_NOTE_CONTROL;
+			n = 1;
+		} else if ((n = utf8_reference(s + i, len - i)) == 0) {
+			return PDS_ATT_E_NOTE_UTF8;
+		}
+	}
+	return 0;
+}
+
+/* Note text: every 1- and 2-byte string and random longer ones, against the table. */
+static void test_text_check(void)
+{
+	static const unsigned char pick[] = {0x00, 0x09, 0x0a, 0x0d, 0x1f, 0x20, 0x41, 0x7f,
+					     0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1,
+					     0xc2, 0xdf, 0xe0, 0xe1, 0xec, 0xed, 0xee, 0xef,
+					     0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xff};
+	unsigned char s[8];
+	unsigned agree = 0, total = 0;
+
+	for (unsigned len = 1; len <= 5; len++) {
+		unsigned count = len <= 2 ? (len == 1 ? 256 : 65536) : 60000;
+
+		for (unsigned i = 0; i < count; i++) {
+			size_t bad = 99, rbad = 99;
+			int got, want;
+
+			if (len == 1) {
+				s[0] = (unsigned char)i;
+			} else if (len == 2) {
+				s[0] = (unsigned char)(i >> 8);
+				s[1] = (unsigned char)i;
+			} else {
+				for (unsigned k = 0; k < len; k++)
+					s[k] = pick[randombytes_uniform(sizeof(pick))];
+			}
+			got = att_check_text((const char *)s, len, &bad);
+			want = text_reference(s, len, &rbad);
+			total++;
+			agree += got == want && (got == 0 || bad == rbad);
+		}
+	}
+	CU_ASSERT_EQUAL(agree, total);
+}
+
 PDS_TEST_MAIN("attest signed notes", PDS_TEST(test_spec_vector),
 	      PDS_TEST(test_go_sign_byte_for_byte), PDS_TEST(test_several_signers),
 	      PDS_TEST(test_sign_and_verify_many), PDS_TEST(test_bit_flips),
-	      PDS_TEST(test_truncations), PDS_TEST(test_malformed), PDS_TEST(test_limits))
+	      PDS_TEST(test_truncations), PDS_TEST(test_malformed), PDS_TEST(test_limits),
+	      PDS_TEST(test_base64), PDS_TEST(test_text_check))
