@@ -297,6 +297,18 @@ static void call(struct lctx *c, struct dstate *d, const struct pds_astate *s, u
 
 	d_top(&r);
 	if (ref->kind == PDS_REF_HELPER) {
+		/* A helper may write through a stack pointer it is given, from the
+		 * lowest offset it may point at up to the frame's top (as absint). */
+		for (int i = 1; i <= 5; i++) {
+			int deepest;
+
+			if (s->r[i].kind != PDS_AV_STACK || s->r[i].smin >= 0)
+				continue;
+			deepest = var_of_stack(s->r[i].smin & ~7ll);
+			for (int k = 11; k < NV; k++)
+				if (deepest < 0 || k <= deepest)
+					d_top(&d->v[k]);
+		}
 		r.kind = D_CALL;
 		r.slot = (int32_t)slot;
 		r.key = pds_av_is_const(&s->r[2], &key) ? (int64_t)key : -1;
