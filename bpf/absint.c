@@ -143,6 +143,16 @@ static bool state_merge(struct pds_astate *a, const struct pds_astate *b, bool w
 	return changed;
 }
 
+/* Exchanges two states, slot buffers included (the new entry state replaces the
+ * old, whose buffer is reused for the next one). */
+static void state_swap(struct pds_astate *a, struct pds_astate *b)
+{
+	struct pds_astate t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
 static bool state_equal(const struct pds_astate *a, const struct pds_astate *b)
 {
 	if (a->reachable != b->reachable || a->nslots != b->nslots)
@@ -752,6 +762,11 @@ static int pull(const struct pds_absint *ai, uint32_t b, struct pds_astate *acc,
 		for (int s = 0; !err && s < pb->nsucc; s++) {
 			if (pb->succ[s] != b)
 				continue;
+			/* The first reachable edge is computed in place: no copy. */
+			if (!acc->reachable) {
+				err = pds_absint_edge(ai, p, s, acc);
+				continue;
+			}
 			err = pds_absint_edge(ai, p, s, tmp);
 			if (!err)
 				state_merge(acc, tmp, false);
@@ -777,7 +792,7 @@ static int sweep(struct pds_absint *ai, const struct pds_func *f, uint32_t *visi
 		if (narrow || !is_header(ai->cfg, b) || visits[b] < WIDEN_AFTER) {
 			if (!state_equal(in, &acc)) {
 				*changed = true;
-				err = pds_astate_copy(in, &acc);
+				state_swap(in, &acc);
 				touch(ai, b);
 			}
 		} else if (state_merge(in, &acc, true)) {
@@ -872,7 +887,7 @@ static int ascend(struct pds_absint *ai, const struct pds_func *f, uint32_t *vis
 		if (!is_header(ai->cfg, b) || visits[b] < WIDEN_AFTER) {
 			changed = !state_equal(in, &acc);
 			if (changed)
-				err = pds_astate_copy(in, &acc);
+				state_swap(in, &acc);
 		} else {
 			changed = state_merge(in, &acc, true);
 		}
@@ -924,8 +939,8 @@ int pds_absint_run(struct pds_absint *ai)
 
 	ai->profile = ai->cfg->prog->obj->profile;
 	ai->stack_size = pds_profile_rules(ai->profile)->stack_size;
-	ai->in = pds_calloc(ai->cfg->nblocks, sizeof(*ai->in));
-	ai->out = pds_calloc(ai->cfg->nblocks, sizeof(*ai->out));
+	ai->in = pds_calloc_big(ai->cfg->nblocks, sizeof(*ai->in));
+	ai->out = pds_calloc_big(ai->cfg->nblocks, sizeof(*ai->out));
 	ai->ver = pds_calloc(ai->cfg->nblocks, sizeof(*ai->ver));
 	ai->out_ver = pds_calloc(ai->cfg->nblocks, sizeof(*ai->out_ver));
 	ai->scratch = malloc(((size_t)ai->cfg->nblocks + 1) * sizeof(*ai->scratch));

@@ -157,6 +157,9 @@ static int64_t smin64(int64_t a, int64_t b)
 bool pds_av_sync(struct pds_av *a)
 {
 	for (int round = 0; round < 2; round++) {
+		const uint64_t umin = a->umin, umax = a->umax, tval = a->tval, tmask = a->tmask;
+		const int64_t smin = a->smin, smax = a->smax;
+
 		/* known bits -> intervals */
 		a->umin = umax64(a->umin, a->tval);
 		a->umax = umin64(a->umax, a->tval | a->tmask);
@@ -177,6 +180,10 @@ bool pds_av_sync(struct pds_av *a)
 		set_tn(a, tn_intersect(tn(a), tn_range(a->umin, a->umax)));
 		if ((a->tval & a->tmask) != 0)
 			return false;
+		/* A round that changed nothing: the next would change nothing either. */
+		if (a->umin == umin && a->umax == umax && a->smin == smin && a->smax == smax &&
+		    a->tval == tval && a->tmask == tmask)
+			break;
 	}
 	return a->umin <= a->umax && a->smin <= a->smax;
 }
