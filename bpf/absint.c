@@ -308,6 +308,58 @@ static void clobber_stack_args(const struct pds_absint *ai, struct pds_astate *s
 	}
 }
 
+/*
+ * Whether a value may hold the address of a stack slot although it is not
+ * typed as one: a number loaded from memory, returned by a helper or joined
+ * from several kinds may be an address the program let escape earlier.
+ */
+bool pds_av_may_alias_stack(const struct pds_av *a)
+{
+	return a->kind == PDS_AV_SCALAR || a->kind == PDS_AV_UNINIT;
+}
+
+/* PQUIC helpers known to write through no pointer argument. */
+static bool pquic_writes_no_argument(const char *name)
+{
+	static const char *const names[] = {
+		"picoquic_current_time", "strlen", "strncmp", "memcmp", "my_htons", "my_ntohs",
+		"get_errno", "plugin_pluglet_exists", "picoquic_is_sending_authorized_by_pacing",
+		"picoquic_has_booked_plugin_frames", "my_malloc", "my_free", "my_realloc",
+		"reserve_frames", "cancel_head_reservation", "picoquic_set_cnx_state",
+	};
+
+	/* getters and setters take an object, a key, a parameter and a value */
+	if (starts_with(name, "get_") || starts_with(name, "set_"))
+		return true;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Whether the call at slot may write any slot of the caller's stack through
+ * an argument that is not typed as a stack pointer. In the kernel the
+ * verifier types every pointer argument; a PQUIC helper takes any number as
+ * a pointer, so an unknown number may be an escaped stack address. A
+ * subprogram is analysed with unknown arguments, so it is treated alike.
+ */
+bool pds_absint_call_clobbers_stack(const struct pds_absint *ai, const struct pds_astate *s,
+				    uint32_t slot)
+{
+	const struct pds_insn_ref *ref = &ai->cfg->prog->refs[slot];
+	const char *name = helper_name(ai, slot);
+
+	if (ai->profile != PDS_CHK_PROFILE_PQUIC)
+		return false;
+	if (ref->kind != PDS_REF_SUBPROG && name && pquic_writes_no_argument(name))
+		return false;
+	for (int r = 1; r <= 5; r++)
+		if (pds_av_may_alias_stack(&s->r[r]) && !pds_av_is_const(&s->r[r], NULL))
+			return true;
+	return false;
+}
+
 static void call_helper(const struct pds_absint *ai, struct pds_astate *s, uint32_t slot)
 {
 	const char *name = helper_name(ai, slot);
@@ -327,15 +379,17 @@ static void call_helper(const struct pds_absint *ai, struct pds_astate *s, uint3
 				r0.region = size->umin; /* NULL when it fails: stores then fault */
 		}
 	}
+	if (pds_absint_call_clobbers_stack(ai, s, slot))
+		s->nslots = 0;
 	s->r[0] = r0;
 	clobber_stack_args(ai, s);
 	for (int r = 1; r <= 5; r++)
 		av_uninit(&s->r[r]);
 }
 
-static void call_subprog(struct pds_astate *s)
+static void call_subprog(const struct pds_absint *ai, struct pds_astate *s, uint32_t slot)
 {
-	bool stack_escapes = false;
+	bool stack_escapes = pds_absint_call_clobbers_stack(ai, s, slot);
 
 	for (int r = 1; r <= 5; r++)
 		stack_escapes |= s->r[r].kind == PDS_AV_STACK;
@@ -404,8 +458,9 @@ static int store(struct pds_astate *s, const struct pds_insn *in, const struct p
 	int64_t off;
 	struct pds_av v = *val;
 
-	if (base->kind == PDS_AV_STACK && base->smin != base->smax) {
-		s->nslots = 0; /* unknown offset: any slot may change */
+	if ((base->kind == PDS_AV_STACK && base->smin != base->smax) ||
+	    pds_av_may_alias_stack(base)) {
+		s->nslots = 0; /* unknown offset, or an address that may be the stack's */
 		return 0;
 	}
 	if (!stack_off(base, in->off, &off))
@@ -630,7 +685,7 @@ static int pds_absint_step_raw(const struct pds_absint *ai, struct pds_astate *s
 		break;
 	case PDS_OP_CALL:
 		if (ai->cfg->prog->refs[slot].kind == PDS_REF_SUBPROG)
-			call_subprog(s);
+			call_subprog(ai, s, slot);
 		else
 			call_helper(ai, s, slot);
 		break;

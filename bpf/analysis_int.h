@@ -219,6 +219,12 @@ int pds_astate_copy(struct pds_astate *dst, const struct pds_astate *src);
 int pds_absint_step(const struct pds_absint *ai, struct pds_astate *s, uint32_t slot);
 /* The state on the edge from block b to successor index k, from its entry state. */
 int pds_absint_edge(const struct pds_absint *ai, uint32_t b, int k, struct pds_astate *out);
+/* Whether a value not typed as a stack pointer may still hold a stack address. */
+bool pds_av_may_alias_stack(const struct pds_av *a);
+/* Whether the call at slot may write any of the caller's stack slots through an
+ * argument not typed as a stack pointer (stack-pointer arguments aside). */
+bool pds_absint_call_clobbers_stack(const struct pds_absint *ai, const struct pds_astate *s,
+				    uint32_t slot);
 /* Abstract value of a stack slot at r10+off (size bytes), or NULL. */
 const struct pds_slot *pds_astate_slot(const struct pds_astate *s, int32_t off);
 

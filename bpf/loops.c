@@ -264,9 +264,9 @@ static void store(struct dstate *d, const struct pds_astate *s, const struct pds
 	int size = pds_insn_size_bytes(in->code);
 	int v;
 
-	if (base->kind != PDS_AV_STACK)
+	if (base->kind != PDS_AV_STACK && !pds_av_may_alias_stack(base))
 		return;
-	if (base->smin != base->smax) {
+	if (base->kind != PDS_AV_STACK || base->smin != base->smax) {
 		for (int i = 11; i < NV; i++)
 			d_top(&d->v[i]);
 		return;
@@ -296,6 +296,9 @@ static void call(struct lctx *c, struct dstate *d, const struct pds_astate *s, u
 	uint64_t key;
 
 	d_top(&r);
+	if (pds_absint_call_clobbers_stack(c->ai, s, slot))
+		for (int k = 11; k < NV; k++)
+			d_top(&d->v[k]);
 	if (ref->kind == PDS_REF_HELPER) {
 		/* A helper may write through a stack pointer it is given, from the
 		 * lowest offset it may point at up to the frame's top (as absint). */

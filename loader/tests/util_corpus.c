@@ -257,6 +257,11 @@ int pds_t_corpus_load(struct pds_t_case **cases, size_t *n)
 		qsort(*cases, *n, sizeof(**cases), by_name);
 	for (size_t i = 0; !err && i < *n; i++)
 		link_facts(&(*cases)[i]);
+	if (err) { /* nothing half-read is handed out: each test then fails alike */
+		free(*cases);
+		*cases = NULL;
+		*n = 0;
+	}
 	return err;
 }
 
