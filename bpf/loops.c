@@ -273,10 +273,14 @@ static void store(struct dstate *d, const struct pds_astate *s, const struct pds
 	}
 	v = var_of_stack(base->smin + in->off);
 	if (v < 0) {
+		/* misaligned: forget each slot the bytes reach (one or two) */
 		int lo = var_of_stack((base->smin + in->off) & ~7ll);
+		int hi = var_of_stack((base->smin + in->off + size - 1) & ~7ll);
 
 		if (lo >= 0)
 			d_top(&d->v[lo]);
+		if (hi >= 0)
+			d_top(&d->v[hi]);
 		return;
 	}
 	if (size == 8 && val)

@@ -6,7 +6,10 @@
  * shapes (counters up and down, 64-bit, ALU32, the <<32 >>32 and <<32 s>>32
  * sign/zero-extension idioms, 8/16-bit views, steps 1..5, every compare signed
  * and unsigned, JMP32, bounds that are constants, getter results, plugin memory
- * and stack reloads, nesting, several exits, breaks and early exits).  The
+ * and stack reloads, counters kept on the stack, nesting, several exits,
+ * breaks and early exits, and writes over spilled limits and counters: a
+ * misaligned store, helpers given a stack pointer, and a store through a
+ * stack address kept in plugin memory).  The
  * analysis must never under-estimate (DESIGN: a proven bound B means no run
  * executes more than B instructions), so each proven program is run many times
  * with adversarial host results under a budget of B + 1 and must finish within
@@ -30,6 +33,7 @@
 #define FAIL_BUDGET 1000000ull /* budget of runs of programs with a failing loop */
 #define KEY_NB_PATHS 0x2d
 #define KERNEL_KTIME 5 /* bpf_ktime_get_ns: an arbitrary 64-bit value */
+#define KERNEL_PROBE_READ 113 /* bpf_probe_read_kernel(dst, size, src) */
 
 #define INSN(c, d, s, o, i)                                                                        \
 	((struct pds_insn){.code = (c), .dst = (d), .src = (s), .off = (o), .imm = (i)})
@@ -148,6 +152,7 @@ enum width { W64, W32, SHIFT_ZX, SHIFT_SX, VIEW8, VIEW16, NWIDTH };
 static const int ctr_reg[3] = {7, 9, 3};
 static const int lim_reg[3] = {8, 4, 5};
 static const int16_t spill_off[3] = {-8, -16, -24};
+static const int16_t ctr_off[3] = {-32, -40, -48}; /* counters kept on the stack */
 
 /*
  * Puts a limit value into r: a constant, a getter's result (PQUIC get_cnx with a
@@ -197,7 +202,7 @@ static void gen_source(struct gen *g, int level, int r)
 }
 
 struct loop_shape {
-	bool up, top_test, jmp32, swap, cmp_k, spill, spill32;
+	bool up, top_test, jmp32, swap, cmp_k, spill, spill32, spill_ctr;
 	enum width width;
 	int step;
 	uint8_t op; /* "continue while counter OP limit" */
@@ -223,6 +228,7 @@ static void pick_shape(struct gen *g, struct loop_shape *s)
 	s->cmp_k = chance(30);
 	s->spill = !s->cmp_k && chance(25);
 	s->spill32 = s->spill && chance(30);
+	s->spill_ctr = chance(25);
 }
 
 /* Narrows the counter after each step as the shape's width says. */
@@ -250,13 +256,62 @@ static void apply_width(struct gen *g, int c, enum width w)
 
 static void gen_loop(struct gen *g, int level);
 
+/*
+ * Writes over a spilled limit (of this loop or an enclosing one) by a way the
+ * analysis must see: a misaligned store across two slots; at level 0, a
+ * helper writing through a stack pointer (my_memset, bpf_probe_read_kernel),
+ * or, in PQUIC, a store through the slot's address kept in plugin memory and
+ * reloaded as a number. The value written is a hostile one.
+ */
+static void clobber_spill(struct gen *g, int level)
+{
+	int lev = (int)pick((unsigned)level + 1);
+	int16_t off = chance(50) ? spill_off[lev] : ctr_off[lev];
+	unsigned how = level == 0 ? pick(g->p == PDS_CHK_PROFILE_PQUIC ? 3 : 2) : 0;
+	int skip;
+
+	switch (how) {
+	case 0: /* *(u64 *)(r10 + off - 4) = r0: the low half of the slot, and the next */
+		emit(g, INSN(0x63 | DW, 10, 0, (int16_t)(off - 4), 0));
+		break;
+	case 1:
+		emit(g, INSN(ALU64 | MOV | X, 1, 10, 0, 0));
+		emit(g, INSN(ALU64 | ADD, 1, 0, 0, off));
+		if (g->p == PDS_CHK_PROFILE_PQUIC) {
+			mov_imm(g, 2, chance(50) ? 0xff : (int32_t)pick(256));
+			mov_imm(g, 3, 8);
+			call(g, "my_memset", 0);
+		} else {
+			mov_imm(g, 2, 8);
+			mov_imm(g, 3, 0);
+			call(g, NULL, KERNEL_PROBE_READ);
+		}
+		break;
+	default: /* p = my_malloc(8); *p = r10 + off; *(u64 *)*p = -1 */
+		mov_imm(g, 1, 8);
+		call(g, "my_malloc", 0);
+		skip = emit(g, INSN(JMP | JEQ, 0, 0, 0, 0));
+		emit(g, INSN(ALU64 | MOV | X, 1, 10, 0, 0));
+		emit(g, INSN(ALU64 | ADD, 1, 0, 0, off));
+		emit(g, INSN(0x63 | DW, 0, 1, 0, 0));
+		emit(g, INSN(0x61 | DW, 1, 0, 0, 0));
+		emit(g, INSN(0x62 | DW, 1, 0, 0, chance(50) ? -1 : (int32_t)pick(1u << 20)));
+		land(g, skip, g->n);
+		break;
+	}
+}
+
 /* Straight-line work, extra exits, breaks and inner loops of one loop body. */
 static void gen_body(struct gen *g, int level, int c, int *breaks, int *nbreaks)
 {
 	int parts = (int)pick(4);
 
 	for (int i = 0; i < parts; i++) {
-		switch (pick(7)) {
+		switch (pick(8)) {
+		case 6:
+			if (chance(50))
+				clobber_spill(g, level);
+			break;
 		case 0:
 			emit(g, INSN(ALU64 | ADD | X, 0, c, 0, 0));
 			break;
@@ -322,6 +377,8 @@ static void gen_loop(struct gen *g, int level)
 		emit(g, INSN(ALU | MOV | X, c, c, 0, 0));
 	if (s.spill)
 		emit(g, INSN(0x63 | (s.spill32 ? W : DW), 10, l, spill_off[level], 0));
+	if (s.spill_ctr)
+		emit(g, INSN(0x63 | DW, 10, c, ctr_off[level], 0));
 	if (s.top_test) {
 		head = g->n;
 		test = emit_test(g, &s, level, true, k);
@@ -332,8 +389,12 @@ static void gen_loop(struct gen *g, int level)
 		test = -1;
 	}
 	gen_body(g, level, c, breaks, &nbreaks);
+	if (s.spill_ctr) /* the counter's next value comes from its stack slot */
+		emit(g, INSN(0x61 | DW, c, 10, ctr_off[level], 0));
 	emit(g, INSN((s.width == W32 ? ALU : ALU64) | (s.up ? ADD : SUB), c, 0, 0, s.step));
 	apply_width(g, c, s.width);
+	if (s.spill_ctr)
+		emit(g, INSN(0x63 | DW, 10, c, ctr_off[level], 0));
 	if (s.top_test) {
 		land(g, emit(g, INSN(JMP | JA, 0, 0, 0, 0)), head);
 	} else {
@@ -394,6 +455,20 @@ static int host_helper(void *ctx, struct pds_ldr_vm *vm, const struct pds_ldr_he
 	uint64_t v = host_value(h), addr;
 	int err;
 
+	if ((c->name && !strcmp(c->name, "my_memset")) || c->id == KERNEL_PROBE_READ) {
+		/* my_memset(dst, c, n) fills; probe_read(dst, n, src) copies a hostile value */
+		uint8_t buf[8];
+		uint64_t n = c->id == KERNEL_PROBE_READ ? c->args[1] : c->args[2];
+
+		if (n > sizeof(buf))
+			return PDS_LDR_E_VM_MEMORY;
+		if (c->id == KERNEL_PROBE_READ)
+			memcpy(buf, &v, sizeof(buf));
+		else
+			memset(buf, (int)(c->args[1] & 0xff), sizeof(buf));
+		*r0 = c->args[0];
+		return pds_ldr_vm_write(vm, c->args[0], buf, (size_t)n);
+	}
 	if (c->name && !strcmp(c->name, "my_malloc")) {
 		/* fresh plugin memory holds whatever the host left there */
 		err = pds_ldr_vm_alloc(vm, c->args[0], &addr);
