@@ -18,7 +18,7 @@
 
 #define MAX_SWEEPS 64
 #define WIDEN_AFTER 2
-#define NARROW_SWEEPS 2
+#define NARROW_SWEEPS 1
 
 /* ------------------------------------------------------------------ states */
 
@@ -141,16 +141,6 @@ static bool state_merge(struct pds_astate *a, const struct pds_astate *b, bool w
 	}
 	a->nslots = w;
 	return changed;
-}
-
-/* Exchanges two states, slot buffers included (the new entry state replaces the
- * old, whose buffer is reused for the next one). */
-static void state_swap(struct pds_astate *a, struct pds_astate *b)
-{
-	struct pds_astate t = *a;
-
-	*a = *b;
-	*b = t;
 }
 
 static bool state_equal(const struct pds_astate *a, const struct pds_astate *b)
@@ -617,21 +607,31 @@ static void relate(struct pds_astate *s, const struct pds_insn *in, const struct
 int pds_absint_step(const struct pds_absint *ai, struct pds_astate *s, uint32_t slot)
 {
 	const struct pds_insn *in0 = &ai->cfg->prog->insns[slot];
-	struct pds_av old = s->r[in0->dst], src = s->r[in0->src];
 	const struct pds_op_desc *d0 = pds_decode_desc(ai->profile, in0->code);
+	struct pds_av old, src;
 	int err;
 
 	forget_value(s, slot + 1);
-	err = pds_absint_step_raw(ai, s, slot);
-	if (err || !d0)
-		return err;
+	if (!d0)
+		return pds_absint_step_raw(ai, s, slot);
 	switch (d0->kind) {
 	case PDS_OP_ALU:
 	case PDS_OP_NEG:
 	case PDS_OP_END:
 	case PDS_OP_BSWAP:
-		relate(s, in0, &old, &src, slot + 1);
+		old = s->r[in0->dst];
+		src = s->r[in0->src];
+		err = pds_absint_step_raw(ai, s, slot);
+		if (!err)
+			relate(s, in0, &old, &src, slot + 1);
+		return err;
+	default:
 		break;
+	}
+	err = pds_absint_step_raw(ai, s, slot);
+	if (err)
+		return err;
+	switch (d0->kind) {
 	case PDS_OP_LDDW:
 	case PDS_OP_LDX:
 		s->r[in0->dst].id = slot + 1;
@@ -847,7 +847,7 @@ static int sweep(struct pds_absint *ai, const struct pds_func *f, uint32_t *visi
 		if (narrow || !is_header(ai->cfg, b) || visits[b] < WIDEN_AFTER) {
 			if (!state_equal(in, &acc)) {
 				*changed = true;
-				state_swap(in, &acc);
+				err = pds_astate_copy(in, &acc);
 				touch(ai, b);
 			}
 		} else if (state_merge(in, &acc, true)) {
@@ -942,7 +942,7 @@ static int ascend(struct pds_absint *ai, const struct pds_func *f, uint32_t *vis
 		if (!is_header(ai->cfg, b) || visits[b] < WIDEN_AFTER) {
 			changed = !state_equal(in, &acc);
 			if (changed)
-				state_swap(in, &acc);
+				err = pds_astate_copy(in, &acc);
 		} else {
 			changed = state_merge(in, &acc, true);
 		}
@@ -980,7 +980,13 @@ static int run_func(struct pds_absint *ai, uint32_t func, uint32_t *visits)
 		}
 		return 0;
 	}
-	/* A sweep that changed nothing leaves the next one nothing to change. */
+	/*
+	 * Narrowing: one descending sweep in reverse postorder. Every sweep keeps a
+	 * post-fixpoint, so the number of sweeps is a matter of precision only; a
+	 * second one changed no verdict or bound of the corpus or of 1,000 random
+	 * programs and cost a quarter of the analysis of programs made of small
+	 * loops. A sweep that changed nothing leaves the next one nothing to change.
+	 */
 	changed = true;
 	for (int k = 0; !err && changed && k < NARROW_SWEEPS; k++)
 		err = sweep(ai, f, visits, true, &changed);

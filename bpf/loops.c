@@ -21,6 +21,7 @@
  * solution proves that the exit is never taken.  List walks are recognised and
  * bounded by declared host facts; everything else is "unknown" with a reason.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,10 +59,28 @@ struct lctx {
 	const struct pds_loop *loop;
 	uint32_t *pos; /* block -> index in body order, UINT32_MAX outside */
 	uint32_t *order;
-	struct dstate *in;
+	unsigned char *in; /* per body block a state of dsize bytes: din() */
+	size_t dsize;	   /* bytes of a state holding the first nv variables */
+	int nv;		   /* registers, then the slots the loop reaches (see reach) */
 	uint32_t *changes;
 	struct dstate latch; /* join over latches of the state at the end of the latch */
 };
+
+/*
+ * Symbolic states hold the registers and the stack slots the loop reaches,
+ * c->nv variables; the others are never read or written by the loop's
+ * analysis, and no state beyond the scratch ones carries them.
+ */
+static struct dstate *din(const struct lctx *c, uint32_t k)
+{
+	return (struct dstate *)(void *)(c->in + (size_t)k * c->dsize);
+}
+
+static void dcopy(const struct lctx *c, struct dstate *dst, const struct dstate *src)
+{
+	dst->reached = src->reached;
+	memcpy(dst->v, src->v, (size_t)c->nv * sizeof(dst->v[0]));
+}
 
 /* ------------------------------------------------------------------ the symbolic pass */
 
@@ -386,7 +405,7 @@ static int run_block(struct lctx *c, uint32_t b, struct dstate *d, struct pds_as
 	const struct pds_block *blk = &c->cfg->blocks[b];
 	int err;
 
-	*d = c->in[c->pos[b]];
+	dcopy(c, d, din(c, c->pos[b]));
 	err = pds_astate_copy(s, &c->ai->in[b]);
 	for (uint32_t i = blk->first; !err && i <= blk->last; i++) {
 		if (i > blk->first && pds_insn_is_lddw(&c->prog->insns[i - 1]))
@@ -398,16 +417,17 @@ static int run_block(struct lctx *c, uint32_t b, struct dstate *d, struct pds_as
 	return err;
 }
 
-static bool merge_into(struct dstate *dst, const struct dstate *src, bool widen)
+static bool merge_into(const struct lctx *c, struct dstate *dst, const struct dstate *src,
+		       bool widen)
 {
 	bool changed = false;
 
 	if (!dst->reached) {
-		*dst = *src;
+		dcopy(c, dst, src);
 		dst->reached = true;
 		return true;
 	}
-	for (int i = 0; i < NV; i++) {
+	for (int i = 0; i < c->nv; i++) {
 		struct dval old = dst->v[i];
 
 		d_join(&dst->v[i], &src->v[i]);
@@ -428,16 +448,16 @@ static int symbolic_pass(struct lctx *c)
 
 	if (!d)
 		return PDS_CHK_E_NOMEM;
-	c->in[0].reached = true;
-	for (int i = 0; i < NV; i++)
-		d_iv(&c->in[0].v[i], i, 0, 0, V_FULL, 0);
+	din(c, 0)->reached = true;
+	for (int i = 0; i < c->nv; i++)
+		d_iv(&din(c, 0)->v[i], i, 0, 0, V_FULL, 0);
 	for (int round = 0; !err && changed && round < MAX_ROUNDS; round++) {
 		changed = false;
 		for (uint32_t k = 0; !err && k < l->nblocks; k++) {
 			uint32_t b = c->order[k];
 			const struct pds_block *blk = &c->cfg->blocks[b];
 
-			if (!c->in[k].reached)
+			if (!din(c, k)->reached)
 				continue;
 			err = run_block(c, b, d, &s, false);
 			for (int sI = 0; !err && sI < blk->nsucc; sI++) {
@@ -445,7 +465,7 @@ static int symbolic_pass(struct lctx *c)
 
 				if (c->pos[t] == UINT32_MAX || t == l->header)
 					continue;
-				if (merge_into(&c->in[c->pos[t]], d, c->changes[c->pos[t]] > 4)) {
+				if (merge_into(c, din(c, c->pos[t]), d, c->changes[c->pos[t]] > 4)) {
 					c->changes[c->pos[t]]++;
 					changed = true;
 				}
@@ -454,15 +474,15 @@ static int symbolic_pass(struct lctx *c)
 	}
 	if (!err && changed) { /* did not settle: nothing is known */
 		for (uint32_t k = 1; k < l->nblocks; k++)
-			for (int i = 0; i < NV; i++)
-				d_top(&c->in[k].v[i]);
+			for (int i = 0; i < c->nv; i++)
+				d_top(&din(c, k)->v[i]);
 	}
 	for (uint32_t k = 0; !err && k < l->nlatches; k++) {
-		if (!c->in[c->pos[l->latches[k]]].reached)
+		if (!din(c, c->pos[l->latches[k]])->reached)
 			continue;
 		err = run_block(c, l->latches[k], d, &s, false);
 		if (!err)
-			merge_into(&c->latch, d, false);
+			merge_into(c, &c->latch, d, false);
 	}
 	pds_astate_free(&s);
 	free(d);
@@ -1285,7 +1305,7 @@ static int gather_tests(struct lctx *c, struct test **tests, uint32_t *nt)
 	for (uint32_t k = 0; !err && k < l->nblocks; k++) {
 		const struct pds_block *b = &c->cfg->blocks[c->order[k]];
 
-		if (b->nsucc != 2 || !c->in[k].reached ||
+		if (b->nsucc != 2 || !din(c, k)->reached ||
 		    (c->pos[b->succ[0]] != UINT32_MAX) == (c->pos[b->succ[1]] != UINT32_MAX))
 			continue;
 		err = collect_test(c, c->order[k], &(*tests)[(*nt)++]);
@@ -1302,21 +1322,79 @@ static int rpo_cmp_ctx(const void *a, const void *b, void *ctx)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * c->nv: the registers and every stack slot an instruction of the loop may
+ * read or write through a stack pointer, found by stepping each block from its
+ * abstract entry state (the states the symbolic pass steps through). Stores
+ * and calls that may write any slot only forget variables, so they do not
+ * widen the set; a stack pointer of unknown offset does.
+ */
+static int reach(struct lctx *c)
+{
+	const struct pds_loop *l = c->loop;
+	struct pds_astate s = {0};
+	int top = 10, err = 0;
+
+	for (uint32_t k = 0; !err && top < NV - 1 && k < l->nblocks; k++) {
+		const struct pds_block *blk = &c->cfg->blocks[l->blocks[k]];
+
+		err = pds_astate_copy(&s, &c->ai->in[l->blocks[k]]);
+		for (uint32_t i = blk->first; !err && s.reachable && i <= blk->last; i++) {
+			const struct pds_insn *in = &c->prog->insns[i];
+			uint8_t cls = BPF_CLASS(in->code);
+
+			if (i > blk->first && pds_insn_is_lddw(&c->prog->insns[i - 1]))
+				continue;
+			if (cls == BPF_LDX || cls == BPF_ST || cls == BPF_STX) {
+				const struct pds_av *base = &s.r[cls == BPF_LDX ? in->src : in->dst];
+				int64_t off, end;
+				int lo, hi;
+
+				if (base->kind != PDS_AV_STACK)
+					goto next;
+				if (base->smin != base->smax ||
+				    __builtin_add_overflow(base->smin, (int64_t)in->off, &off) ||
+				    __builtin_add_overflow(off, pds_insn_size_bytes(in->code) - 1,
+							   &end)) {
+					top = NV - 1;
+					break;
+				}
+				lo = var_of_stack(off & ~7ll);
+				hi = var_of_stack(end & ~7ll);
+				top = lo > top ? lo : top;
+				top = hi > top ? hi : top;
+			}
+next:
+			err = pds_absint_step(c->ai, &s, i);
+		}
+	}
+	pds_astate_free(&s);
+	c->nv = top + 1;
+	return err;
+}
+
 static int setup(struct lctx *c)
 {
 	const struct pds_loop *l = c->loop;
 
 	c->pos = c->ai->scratch;
+	int err;
+
 	c->order = pds_calloc(l->nblocks, sizeof(*c->order));
-	c->in = pds_calloc(l->nblocks, sizeof(*c->in));
 	c->changes = pds_calloc(l->nblocks, sizeof(*c->changes));
-	if (!c->pos || !c->order || !c->in || !c->changes)
+	if (!c->pos || !c->order || !c->changes)
 		return PDS_CHK_E_NOMEM;
 	memcpy(c->order, l->blocks, l->nblocks * sizeof(*c->order));
 	qsort_r(c->order, l->nblocks, sizeof(*c->order), rpo_cmp_ctx, (void *)c->cfg);
 	for (uint32_t k = 0; k < l->nblocks; k++)
 		c->pos[c->order[k]] = k;
-	return 0;
+	err = reach(c);
+	if (err)
+		return err;
+	c->dsize = offsetof(struct dstate, v) + (size_t)c->nv * sizeof(struct dval);
+	c->dsize = (c->dsize + _Alignof(struct dstate) - 1) & ~(_Alignof(struct dstate) - 1);
+	c->in = pds_calloc(l->nblocks, c->dsize);
+	return c->in ? 0 : PDS_CHK_E_NOMEM;
 }
 
 int pds_loop_bound(const struct pds_absint *ai, uint32_t li, struct pds_loop_bound *out)
