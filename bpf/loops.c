@@ -59,6 +59,8 @@ struct lctx {
 	const struct pds_loop *loop;
 	uint32_t *pos; /* block -> index in body order, UINT32_MAX outside */
 	uint32_t *order;
+	struct test *tests; /* per body block at most one exit test */
+	struct tres *res;
 	unsigned char *in; /* per body block a state of dsize bytes: din() */
 	size_t dsize;	   /* bytes of a state holding the first nv variables */
 	int nv;		   /* registers, then the slots the loop reaches (see reach) */
@@ -441,13 +443,11 @@ static bool merge_into(const struct lctx *c, struct dstate *dst, const struct ds
 static int symbolic_pass(struct lctx *c)
 {
 	const struct pds_loop *l = c->loop;
-	struct dstate *d = malloc(sizeof(*d));
+	struct dstate scratch, *d = &scratch;
 	struct pds_astate s = {0};
 	bool changed = true;
 	int err = 0;
 
-	if (!d)
-		return PDS_CHK_E_NOMEM;
 	din(c, 0)->reached = true;
 	for (int i = 0; i < c->nv; i++)
 		d_iv(&din(c, 0)->v[i], i, 0, 0, V_FULL, 0);
@@ -485,7 +485,6 @@ static int symbolic_pass(struct lctx *c)
 			merge_into(c, &c->latch, d, false);
 	}
 	pds_astate_free(&s);
-	free(d);
 	return err;
 }
 
@@ -1083,12 +1082,10 @@ static int collect_test(struct lctx *c, uint32_t b, struct test *t)
 {
 	const struct pds_block *blk = &c->cfg->blocks[b];
 	const struct pds_insn *in = &c->prog->insns[blk->last];
-	struct dstate *d = malloc(sizeof(*d));
+	struct dstate scratch, *d = &scratch;
 	struct pds_astate s = {0};
 	int err;
 
-	if (!d)
-		return PDS_CHK_E_NOMEM;
 	memset(t, 0, sizeof(*t));
 	t->block = b;
 	t->slot = blk->last;
@@ -1110,7 +1107,6 @@ static int collect_test(struct lctx *c, uint32_t b, struct test *t)
 		}
 	}
 	pds_astate_free(&s);
-	free(d);
 	return err;
 }
 
@@ -1298,10 +1294,8 @@ static int gather_tests(struct lctx *c, struct test **tests, uint32_t *nt)
 	const struct pds_loop *l = c->loop;
 	int err = 0;
 
-	*tests = pds_calloc(l->nblocks, sizeof(**tests));
+	*tests = c->tests;
 	*nt = 0;
-	if (!*tests)
-		return PDS_CHK_E_NOMEM;
 	for (uint32_t k = 0; !err && k < l->nblocks; k++) {
 		const struct pds_block *b = &c->cfg->blocks[c->order[k]];
 
@@ -1334,8 +1328,20 @@ static int reach(struct lctx *c)
 	const struct pds_loop *l = c->loop;
 	struct pds_astate s = {0};
 	int top = 10, err = 0;
+	bool memory = false;
 
-	for (uint32_t k = 0; !err && top < NV - 1 && k < l->nblocks; k++) {
+	/* a loop that touches no memory reaches no slot: nothing to step */
+	for (uint32_t k = 0; !memory && k < l->nblocks; k++) {
+		const struct pds_block *blk = &c->cfg->blocks[l->blocks[k]];
+
+		for (uint32_t i = blk->first; !memory && i <= blk->last; i++) {
+			uint8_t cls = BPF_CLASS(c->prog->insns[i].code);
+
+			memory = (cls == BPF_LDX || cls == BPF_ST || cls == BPF_STX) &&
+				 !(i > blk->first && pds_insn_is_lddw(&c->prog->insns[i - 1]));
+		}
+	}
+	for (uint32_t k = 0; memory && !err && top < NV - 1 && k < l->nblocks; k++) {
 		const struct pds_block *blk = &c->cfg->blocks[l->blocks[k]];
 
 		err = pds_astate_copy(&s, &c->ai->in[l->blocks[k]]);
@@ -1373,28 +1379,44 @@ next:
 	return err;
 }
 
+static size_t align16(size_t n)
+{
+	return (n + 15) & ~(size_t)15;
+}
+
+/* One allocation per loop: body order, change counts, symbolic states, tests. */
 static int setup(struct lctx *c)
 {
 	const struct pds_loop *l = c->loop;
-
-	c->pos = c->ai->scratch;
+	size_t n = l->nblocks, o_changes, o_in, o_tests, o_res, total;
+	unsigned char *a;
 	int err;
 
-	c->order = pds_calloc(l->nblocks, sizeof(*c->order));
-	c->changes = pds_calloc(l->nblocks, sizeof(*c->changes));
-	if (!c->pos || !c->order || !c->changes)
+	c->pos = c->ai->scratch;
+	if (!c->pos)
 		return PDS_CHK_E_NOMEM;
-	memcpy(c->order, l->blocks, l->nblocks * sizeof(*c->order));
-	qsort_r(c->order, l->nblocks, sizeof(*c->order), rpo_cmp_ctx, (void *)c->cfg);
-	for (uint32_t k = 0; k < l->nblocks; k++)
-		c->pos[c->order[k]] = k;
 	err = reach(c);
 	if (err)
 		return err;
-	c->dsize = offsetof(struct dstate, v) + (size_t)c->nv * sizeof(struct dval);
-	c->dsize = (c->dsize + _Alignof(struct dstate) - 1) & ~(_Alignof(struct dstate) - 1);
-	c->in = pds_calloc(l->nblocks, c->dsize);
-	return c->in ? 0 : PDS_CHK_E_NOMEM;
+	c->dsize = align16(offsetof(struct dstate, v) + (size_t)c->nv * sizeof(struct dval));
+	o_changes = align16(n * sizeof(*c->order));
+	o_in = o_changes + align16(n * sizeof(*c->changes));
+	o_tests = o_in + n * c->dsize;
+	o_res = o_tests + align16(n * sizeof(*c->tests));
+	total = o_res + n * sizeof(*c->res);
+	a = pds_calloc(1, total);
+	if (!a)
+		return PDS_CHK_E_NOMEM;
+	c->order = (uint32_t *)(void *)a;
+	c->changes = (uint32_t *)(void *)(a + o_changes);
+	c->in = a + o_in;
+	c->tests = (struct test *)(void *)(a + o_tests);
+	c->res = (struct tres *)(void *)(a + o_res);
+	memcpy(c->order, l->blocks, n * sizeof(*c->order));
+	qsort_r(c->order, n, sizeof(*c->order), rpo_cmp_ctx, (void *)c->cfg);
+	for (uint32_t k = 0; k < n; k++)
+		c->pos[c->order[k]] = k;
+	return 0;
 }
 
 int pds_loop_bound(const struct pds_absint *ai, uint32_t li, struct pds_loop_bound *out)
@@ -1420,19 +1442,14 @@ int pds_loop_bound(const struct pds_absint *ai, uint32_t li, struct pds_loop_bou
 		err = symbolic_pass(&c);
 	if (!err)
 		err = gather_tests(&c, &tests, &nt);
-	if (!err && !(res = pds_calloc(nt, sizeof(*res))))
-		err = PDS_CHK_E_NOMEM;
+	res = c.res;
 	for (uint32_t i = 0; !err && i < nt; i++)
 		err = analyse_test(&c, &tests[i], &res[i]);
 	if (!err)
 		err = decide(&c, tests, res, nt, out);
-	free(tests);
-	free(res);
 	for (uint32_t k = 0; c.order && k < c.loop->nblocks; k++)
 		c.pos[c.order[k]] = UINT32_MAX;
-	free(c.order);
-	free(c.in);
-	free(c.changes);
+	free(c.order); /* the whole per-loop allocation (setup) */
 	return err;
 }
 
