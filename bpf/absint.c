@@ -365,8 +365,12 @@ static void call_helper(const struct pds_absint *ai, struct pds_astate *s, uint3
 			const struct pds_av *size = &s->r[!strcmp(name, "my_malloc") ? 2 : 3];
 
 			av_pointer(&r0, PDS_AV_PLUGIN, 0);
-			if (size->kind == PDS_AV_SCALAR)
-				r0.region = size->umin; /* NULL when it fails: stores then fault */
+			/* The size is an unsigned int: the host keeps its low 32 bits.
+			 * NULL when it fails: stores then fault. */
+			if (size->kind == PDS_AV_SCALAR && size->umax <= UINT32_MAX)
+				r0.region = size->umin;
+			else if (size->kind == PDS_AV_SCALAR && size->umin == size->umax)
+				r0.region = (uint32_t)size->umin;
 		}
 	}
 	if (pds_absint_call_clobbers_stack(ai, s, slot))
