@@ -448,6 +448,9 @@ static int symbolic_pass(struct lctx *c)
 	bool changed = true;
 	int err = 0;
 
+	for (int i = 0; i < NV; i++) /* what run_block does not copy is unknown */
+		d_top(&d->v[i]);
+
 	din(c, 0)->reached = true;
 	for (int i = 0; i < c->nv; i++)
 		d_iv(&din(c, 0)->v[i], i, 0, 0, V_FULL, 0);
@@ -1086,6 +1089,8 @@ static int collect_test(struct lctx *c, uint32_t b, struct test *t)
 	struct pds_astate s = {0};
 	int err;
 
+	for (int i = 0; i < NV; i++)
+		d_top(&d->v[i]);
 	memset(t, 0, sizeof(*t));
 	t->block = b;
 	t->slot = blk->last;
@@ -1345,6 +1350,10 @@ static int reach(struct lctx *c)
 		const struct pds_block *blk = &c->cfg->blocks[l->blocks[k]];
 
 		err = pds_astate_copy(&s, &c->ai->in[l->blocks[k]]);
+		/* The symbolic pass also steps blocks the abstract states call
+		 * unreachable, through registers that state no longer describes. */
+		if (!err && !s.reachable)
+			top = NV - 1;
 		for (uint32_t i = blk->first; !err && s.reachable && i <= blk->last; i++) {
 			const struct pds_insn *in = &c->prog->insns[i];
 			uint8_t cls = BPF_CLASS(in->code);
