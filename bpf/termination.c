@@ -32,6 +32,9 @@ struct tctx {
 	struct cost *loop_cost;	       /* per loop, one entry */
 	struct cost *func_cost;	       /* per function */
 	bool *func_done;
+	bool *func_busy;   /* cost being computed: a callback reached again is a cycle */
+	bool *callback;	   /* per function: its address is taken (kernel callbacks) */
+	bool cb_cycle;	   /* a callback runs, through helpers, inside itself */
 	struct cost *dist; /* per block, scratch */
 	bool *dist_set;
 	const struct pds_chk_term_opts *opts;
@@ -137,6 +140,64 @@ static uint64_t block_insns(const struct tctx *t, const struct pds_block *b)
 	return n;
 }
 
+/*
+ * Kernel helpers that run a callback (a subprogram whose address the program
+ * takes) within the call: bpf_loop runs it nr_loops times, at most 1 << 23
+ * (it refuses more); bpf_find_vma at most once. bpf_timer_set_callback's runs
+ * later, on its own; bpf_for_each_map_elem and bpf_user_ringbuf_drain run it
+ * once per element, a count the program does not bound (whole_program).
+ */
+#define KH_FOR_EACH_MAP_ELEM 164
+#define KH_FIND_VMA 180
+#define KH_LOOP 181
+#define KH_USER_RINGBUF_DRAIN 209
+#define BPF_MAX_LOOPS (1u << 23)
+
+static int func_cost(struct tctx *t, uint32_t f);
+
+static bool kernel_helper(const struct tctx *t, uint32_t slot, int32_t id)
+{
+	return t->prog->obj->profile == PDS_CHK_PROFILE_KERNEL &&
+	       t->prog->refs[slot].kind == PDS_REF_HELPER && t->prog->insns[slot].imm == id;
+}
+
+/* The largest value r1 may hold at slot, in block b (abstract states). */
+static int r1_max(struct tctx *t, uint32_t b, uint32_t slot, uint64_t *max)
+{
+	const struct pds_block *blk = &t->cfg.blocks[b];
+	struct pds_astate s = {0};
+	int err = pds_astate_copy(&s, &t->ai.in[b]);
+
+	for (uint32_t i = blk->first; !err && s.reachable && i < slot; i++) {
+		if (i > blk->first && pds_insn_is_lddw(&t->prog->insns[i - 1]))
+			continue;
+		err = pds_absint_step(&t->ai, &s, i);
+	}
+	*max = s.r[1].kind == PDS_AV_SCALAR ? s.r[1].umax : UINT64_MAX;
+	pds_astate_free(&s);
+	return err;
+}
+
+/* The cost of the costliest callback, any of them being the one passed. */
+static int callback_cost(struct tctx *t, struct cost *out)
+{
+	int err = 0;
+
+	cost_free(out);
+	for (uint32_t f = 0; !err && f < t->cfg.nfuncs; f++) {
+		if (!t->callback[f])
+			continue;
+		if (t->func_busy[f]) {
+			t->cb_cycle = true;
+			continue;
+		}
+		err = func_cost(t, f);
+		if (!err)
+			err = cost_max(out, &t->func_cost[f]);
+	}
+	return err;
+}
+
 static int block_cost(struct tctx *t, uint32_t b, struct cost *out)
 {
 	const struct pds_block *blk = &t->cfg.blocks[b];
@@ -146,10 +207,36 @@ static int block_cost(struct tctx *t, uint32_t b, struct cost *out)
 	out->n = block_insns(t, blk);
 	for (uint32_t i = blk->first; !err && i <= blk->last; i++) {
 		const struct pds_insn_ref *r = &t->prog->refs[i];
+		struct cost cb = {0}, runs = {0};
+		uint64_t n = 1;
 
 		if (r->kind == PDS_REF_SUBPROG)
 			err = cost_add(out,
 				       &t->func_cost[pds_cfg_func_of_slot(&t->cfg, r->target)]);
+		if (!kernel_helper(t, i, KH_LOOP) && !kernel_helper(t, i, KH_FIND_VMA))
+			continue;
+		if (!err && kernel_helper(t, i, KH_LOOP)) {
+			err = r1_max(t, b, i, &n);
+			n = n < BPF_MAX_LOOPS ? n : BPF_MAX_LOOPS;
+		}
+		if (!err)
+			err = callback_cost(t, &cb);
+		runs.n = sat_mul(n, cb.n);
+		if (!err && cb.sym) {
+			struct cost k = {.n = n};
+
+			err = materialize(&k);
+			if (!err) {
+				runs.sym = true;
+				pds_poly_init(&runs.p);
+				err = pds_poly_mul(&runs.p, &k.p, &cb.p);
+			}
+			cost_free(&k);
+		}
+		if (!err)
+			err = cost_add(out, &runs);
+		cost_free(&cb);
+		cost_free(&runs);
 	}
 	return err;
 }
@@ -318,6 +405,7 @@ static int func_cost(struct tctx *t, uint32_t f)
 	if (t->func_done[f])
 		return 0;
 	t->func_done[f] = true;
+	t->func_busy[f] = true;
 	for (uint32_t k = 0; !err && k < fn->ncallees; k++)
 		err = func_cost(t, fn->callees[k]);
 	/* loops of this function, innermost first */
@@ -327,6 +415,7 @@ static int func_cost(struct tctx *t, uint32_t f)
 				err = loop_cost(t, li);
 	if (!err)
 		err = region_cost(t, &r, &t->func_cost[f]);
+	t->func_busy[f] = false;
 	return err;
 }
 
@@ -477,6 +566,7 @@ static int whole_program(struct tctx *t)
 	struct pds_chk_term_report *r = t->rep;
 	struct pds_loc loc;
 	struct pds_srcloc src;
+	uint32_t ncallbacks = 0;
 	char msg[256];
 
 	for (uint32_t f = 0; f < t->cfg.nfuncs; f++) {
@@ -495,6 +585,34 @@ static int whole_program(struct tctx *t)
 		if (t->opts && t->opts->diag.fn)
 			pds_diag_rule(&t->opts->diag, PDS_CHK_WARNING, "termination/irreducible",
 				      &loc, "%s", msg);
+	}
+	t->callback = pds_calloc(t->cfg.nfuncs, sizeof(*t->callback));
+	if (!t->callback)
+		return PDS_CHK_E_NOMEM;
+	for (uint32_t i = 0; i < t->prog->nslots; i++)
+		if (t->prog->refs[i].kind == PDS_REF_FUNC_ADDR) {
+			t->callback[pds_cfg_func_of_slot(&t->cfg, t->prog->refs[i].target)] = true;
+			ncallbacks++;
+		}
+	/* PQUIC helpers run no code of the plugin's: only kernel callbacks count */
+	for (uint32_t i = 0; ncallbacks && i < t->prog->nslots; i++) {
+		const struct pds_insn_ref *ref = &t->prog->refs[i];
+
+		if (!kernel_helper(t, i, KH_FOR_EACH_MAP_ELEM) &&
+		    !kernel_helper(t, i, KH_USER_RINGBUF_DRAIN) &&
+		    !(ref->kind == PDS_REF_KFUNC && ref->name &&
+		      strcmp(ref->name, "bpf_wq_set_callback_impl")))
+			continue;
+		snprintf(msg, sizeof(msg),
+			 "%s may run a callback of this program a number of times nothing here "
+			 "bounds",
+			 ref->name ? ref->name : "a kernel function");
+		set_reason(r, PDS_VERDICT_UNKNOWN, "termination/callback", msg);
+		pds_prog_loc(t->prog, i, &loc, &src);
+		if (t->opts && t->opts->diag.fn)
+			pds_diag_rule(&t->opts->diag, PDS_CHK_WARNING, "termination/callback", &loc,
+				      "%s", msg);
+		break;
 	}
 	if (t->cfg.recursive) {
 		snprintf(msg, sizeof(msg), "subprogram '%s' is recursive",
@@ -565,13 +683,20 @@ static int compute_bound(struct tctx *t)
 	t->loop_cost = pds_calloc(t->cfg.nloops, sizeof(*t->loop_cost));
 	t->func_cost = pds_calloc(t->cfg.nfuncs, sizeof(*t->func_cost));
 	t->func_done = pds_calloc(t->cfg.nfuncs, sizeof(*t->func_done));
+	t->func_busy = pds_calloc(t->cfg.nfuncs, sizeof(*t->func_busy));
 	t->dist = pds_calloc(t->cfg.nblocks, sizeof(*t->dist));
 	t->dist_set = pds_calloc(t->cfg.nblocks, sizeof(*t->dist_set));
-	if (!t->loop_cost || !t->func_cost || !t->func_done || !t->dist || !t->dist_set)
+	if (!t->loop_cost || !t->func_cost || !t->func_done || !t->func_busy || !t->dist ||
+	    !t->dist_set)
 		return PDS_CHK_E_NOMEM;
 	err = func_cost(t, 0);
 	if (err)
 		return err;
+	if (t->cb_cycle) {
+		set_reason(r, PDS_VERDICT_UNKNOWN, "termination/recursion",
+			   "a callback is run, through bpf_loop or bpf_find_vma, by itself");
+		return 0;
+	}
 	r->bound = t->func_cost[0].n;
 	if (t->func_cost[0].sym && !pds_poly_is_const(&t->func_cost[0].p)) {
 		r->formula = pds_poly_format(&t->func_cost[0].p, &t->quants);
@@ -595,6 +720,8 @@ static void tctx_free(struct tctx *t)
 	free(t->loop_cost);
 	free(t->func_cost);
 	free(t->func_done);
+	free(t->func_busy);
+	free(t->callback);
 	free(t->dist);
 	free(t->dist_set);
 	pds_absint_free(&t->ai);

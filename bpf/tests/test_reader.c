@@ -430,6 +430,28 @@ static int reached_has(const struct reached *r, const struct pds_od_sym *f)
 }
 
 /* Every function reached from fn by BPF-to-BPF calls, transitively (fn itself excluded). */
+/* The function of .text that an lddw's relocation points at (a callback's
+ * address: the section symbol plus the offset in the immediate), or NULL. */
+static const struct pds_od_sym *func_addr_target(const struct pds_od *od,
+						 const struct pds_od_insn *in)
+{
+	const struct pds_od_sym *sym;
+	uint64_t off;
+
+	if (in->width != 2 || !in->nrelocs)
+		return NULL;
+	sym = find_sym(od, in->reloc.sym);
+	if (!sym || !sym->section || strcmp(sym->section, ".text"))
+		return NULL;
+	off = (strcmp(sym->name, ".text") ? sym->value : 0) +
+	      (uint64_t)(int64_t)pds_od_imm(in->raw);
+	for (size_t i = 0; i < od->nsyms; i++)
+		if (od->syms[i].func && od->syms[i].section &&
+		    !strcmp(od->syms[i].section, ".text") && od->syms[i].value == off)
+			return &od->syms[i];
+	return NULL;
+}
+
 static void reach(const struct pds_od *od, const struct pds_od_sym *fn, struct reached *r)
 {
 	const struct pds_od_sec *sec = pds_od_sec(od, fn->section);
@@ -439,10 +461,13 @@ static void reach(const struct pds_od *od, const struct pds_od_sym *fn, struct r
 		const struct pds_od_insn *in = &sec->insns[i];
 		const struct pds_od_sym *t;
 
-		if (in->slot * 8ULL < fn->value || in->slot * 8ULL >= fn->value + fn->size ||
-		    !is_pseudo_call(in))
+		if (in->slot * 8ULL < fn->value || in->slot * 8ULL >= fn->value + fn->size)
 			continue;
-		t = call_target(od, sec, in);
+		t = func_addr_target(od, in);
+		if (!t && !is_pseudo_call(in))
+			continue;
+		if (!t)
+			t = call_target(od, sec, in);
 		CU_ASSERT_FATAL(t != NULL);
 		CU_ASSERT_STRING_EQUAL(t->section, ".text");
 		if (reached_has(r, t))
@@ -507,6 +532,11 @@ static void check_kernel_refs(const struct pds_od *od, const struct pds_chk_prog
 			CU_ASSERT_EQUAL(ref->kind, PDS_REF_HELPER);
 			CU_ASSERT_EQUAL(ref->helper_id, pds_od_imm(in->raw));
 			CU_ASSERT(ref->name != NULL && ref->name[0] != '\0');
+		} else if (func_addr_target(od, in)) {
+			CU_ASSERT_FATAL(ref != NULL);
+			CU_ASSERT_EQUAL(ref->kind, PDS_REF_FUNC_ADDR);
+			CU_ASSERT_EQUAL((int64_t)ref->target,
+					sub_start(prog, func_addr_target(od, in)->name));
 		} else if (in->width == 2 && in->nrelocs) {
 			const struct pds_od_sym *sym = find_sym(od, in->reloc.sym);
 
