@@ -987,7 +987,7 @@ static int run_func(struct pds_absint *ai, uint32_t func, uint32_t *visits)
 	/*
 	 * Narrowing: one descending sweep in reverse postorder. Every sweep keeps a
 	 * post-fixpoint, so the number of sweeps is a matter of precision only; a
-	 * second one changed no verdict or bound of the corpus or of 1,000 random
+	 * second one changed no verdict or bound of the corpus or of 4,000 random
 	 * programs and cost a quarter of the analysis of programs made of small
 	 * loops. A sweep that changed nothing leaves the next one nothing to change.
 	 */

@@ -1351,9 +1351,8 @@ static int reach(struct lctx *c)
 
 		err = pds_astate_copy(&s, &c->ai->in[l->blocks[k]]);
 		/* The symbolic pass also steps blocks the abstract states call
-		 * unreachable, through registers that state no longer describes. */
-		if (!err && !s.reachable)
-			top = NV - 1;
+		 * unreachable, through registers that state no longer describes:
+		 * those keep every variable (below). */
 		for (uint32_t i = blk->first; !err && s.reachable && i <= blk->last; i++) {
 			const struct pds_insn *in = &c->prog->insns[i];
 			uint8_t cls = BPF_CLASS(in->code);
@@ -1382,6 +1381,8 @@ static int reach(struct lctx *c)
 next:
 			err = pds_absint_step(c->ai, &s, i);
 		}
+		if (!err && !s.reachable) /* also when a step left it so */
+			top = NV - 1;
 	}
 	pds_astate_free(&s);
 	c->nv = top + 1;
