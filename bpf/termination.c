@@ -173,7 +173,7 @@ static int r1_max(struct tctx *t, uint32_t b, uint32_t slot, uint64_t *max)
 			continue;
 		err = pds_absint_step(&t->ai, &s, i);
 	}
-	*max = s.r[1].kind == PDS_AV_SCALAR ? s.r[1].umax : UINT64_MAX;
+	*max = s.reachable && s.r[1].kind == PDS_AV_SCALAR ? s.r[1].umax : UINT64_MAX;
 	pds_astate_free(&s);
 	return err;
 }
