@@ -329,10 +329,12 @@ static bool pquic_writes_no_argument(const char *name)
 
 /*
  * Whether the call at slot may write any slot of the caller's stack through
- * an argument that is not typed as a stack pointer. In the kernel the
- * verifier types every pointer argument; a PQUIC helper takes any number as
- * a pointer, so an unknown number may be an escaped stack address. A
- * subprogram is analysed with unknown arguments, so it is treated alike.
+ * an argument that is not typed as a stack pointer, or through a stack
+ * address stored in the block an argument points at. In the kernel the
+ * verifier types every pointer argument and helpers follow no pointer stored
+ * in memory; a PQUIC helper takes any number as a pointer, so an unknown
+ * number may be an escaped stack address. A subprogram is analysed with
+ * unknown arguments, so it is treated alike.
  */
 bool pds_absint_call_clobbers_stack(const struct pds_absint *ai, const struct pds_astate *s,
 				    uint32_t slot)
@@ -340,14 +342,22 @@ bool pds_absint_call_clobbers_stack(const struct pds_absint *ai, const struct pd
 	const struct pds_insn_ref *ref = &ai->cfg->prog->refs[slot];
 	const char *name = helper_name(ai, slot);
 
+	bool stack_arg = false, stack_in_stack = false;
+
 	if (ai->profile != PDS_CHK_PROFILE_PQUIC)
 		return false;
 	if (ref->kind != PDS_REF_SUBPROG && name && pquic_writes_no_argument(name))
 		return false;
-	for (int r = 1; r <= 5; r++)
+	for (int r = 1; r <= 5; r++) {
 		if (pds_av_may_alias_stack(&s->r[r]) && !pds_av_is_const(&s->r[r], NULL))
 			return true;
-	return false;
+		stack_arg |= s->r[r].kind == PDS_AV_STACK;
+	}
+	/* A block on the stack that holds a stack address (protoop_params_t's
+	 * outputv, say): the callee may write where that address points too. */
+	for (uint32_t i = 0; stack_arg && i < s->nslots; i++)
+		stack_in_stack |= s->slots[i].v.kind == PDS_AV_STACK;
+	return stack_in_stack;
 }
 
 static void call_helper(const struct pds_absint *ai, struct pds_astate *s, uint32_t slot)
