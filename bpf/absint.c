@@ -279,23 +279,35 @@ static void getter_result(const struct pds_absint *ai, const struct pds_astate *
  * top of the frame (my_memcpy, snprintf, bpf_probe_read …): those slots now hold
  * unknown, written values.
  */
-static void clobber_stack_args(const struct pds_absint *ai, struct pds_astate *s)
+/*
+ * The lowest stack offset (8-aligned) a helper may write through the stack
+ * pointers among its arguments: it may write from there up to the frame's
+ * top. 0 when it is given none.
+ */
+int64_t pds_absint_helper_writes_from(const struct pds_absint *ai, const struct pds_astate *s)
 {
+	int64_t lo = 0;
+
 	for (int r = 1; r <= 5; r++) {
 		const struct pds_av *p = &s->r[r];
-		int64_t lo;
-		struct pds_av v;
+		int64_t off;
 
 		if (p->kind != PDS_AV_STACK)
 			continue;
-		lo = p->smin < -ai->stack_size ? -ai->stack_size : p->smin;
-		if (lo >= 0)
-			continue;
-		pds_av_unknown(&v);
-		for (int64_t off = lo & ~7ll; off < 0; off += 8)
-			if (slot_set(s, (int32_t)off, 8, &v))
-				s->nslots = 0; /* out of memory: forget the stack, still sound */
+		off = p->smin < -ai->stack_size ? -ai->stack_size : p->smin;
+		lo = off < lo ? off : lo;
 	}
+	return lo & ~7ll;
+}
+
+static void clobber_stack_args(const struct pds_absint *ai, struct pds_astate *s)
+{
+	struct pds_av v;
+
+	pds_av_unknown(&v);
+	for (int64_t off = pds_absint_helper_writes_from(ai, s); off < 0; off += 8)
+		if (slot_set(s, (int32_t)off, 8, &v))
+			s->nslots = 0; /* out of memory: forget the stack, still sound */
 }
 
 /*

@@ -219,6 +219,9 @@ int pds_astate_copy(struct pds_astate *dst, const struct pds_astate *src);
 int pds_absint_step(const struct pds_absint *ai, struct pds_astate *s, uint32_t slot);
 /* The state on the edge from block b to successor index k, from its entry state. */
 int pds_absint_edge(const struct pds_absint *ai, uint32_t b, int k, struct pds_astate *out);
+/* The lowest 8-aligned stack offset a helper may write through its stack-pointer
+ * arguments, up to the frame's top; 0 when it is given none. */
+int64_t pds_absint_helper_writes_from(const struct pds_absint *ai, const struct pds_astate *s);
 /* Whether a value not typed as a stack pointer may still hold a stack address. */
 bool pds_av_may_alias_stack(const struct pds_av *a);
 /* Whether the call at slot may write any of the caller's stack slots through an

@@ -325,18 +325,10 @@ static void call(struct lctx *c, struct dstate *d, const struct pds_astate *s, u
 		for (int k = 11; k < NV; k++)
 			d_top(&d->v[k]);
 	if (ref->kind == PDS_REF_HELPER) {
-		/* A helper may write through a stack pointer it is given, from the
-		 * lowest offset it may point at up to the frame's top (as absint). */
-		for (int i = 1; i <= 5; i++) {
-			int deepest;
-
-			if (s->r[i].kind != PDS_AV_STACK || s->r[i].smin >= 0)
-				continue;
-			deepest = var_of_stack(s->r[i].smin & ~7ll);
-			for (int k = 11; k < NV; k++)
-				if (deepest < 0 || k <= deepest)
-					d_top(&d->v[k]);
-		}
+		/* the slots absint forgets for the helper's stack-pointer arguments */
+		for (int64_t off = pds_absint_helper_writes_from(c->ai, s); off < 0; off += 8)
+			if (var_of_stack(off) >= 0)
+				d_top(&d->v[var_of_stack(off)]);
 		r.kind = D_CALL;
 		r.slot = (int32_t)slot;
 		r.key = pds_av_is_const(&s->r[2], &key) ? (int64_t)key : -1;
