@@ -22,8 +22,6 @@
 
 /* ------------------------------------------------------------------ states */
 
-static int pds_absint_step_raw(const struct pds_absint *ai, struct pds_astate *s, uint32_t slot);
-
 void pds_astate_free(struct pds_astate *s)
 {
 	free(s->slots);
@@ -113,9 +111,13 @@ static bool state_merge(struct pds_astate *a, const struct pds_astate *b, bool w
 		return false;
 	if (!a->reachable)
 		return pds_astate_copy(a, b) == 0;
+	a->links |= b->links;
 	for (int r = 0; r < 11; r++) {
-		struct pds_av old = a->r[r];
+		struct pds_av old;
 
+		if (!widen && pds_av_equal(&a->r[r], &b->r[r]))
+			continue; /* the join of equal values is that value */
+		old = a->r[r];
 		if (widen)
 			pds_av_widen(&a->r[r], &b->r[r]);
 		else
@@ -125,11 +127,17 @@ static bool state_merge(struct pds_astate *a, const struct pds_astate *b, bool w
 	/* slots present in both survive; any other is unknown (dropped) */
 	for (uint32_t i = 0; i < a->nslots; i++) {
 		struct pds_slot sl = a->slots[i];
-		const struct pds_slot *o = pds_astate_slot(b, sl.off);
+		const struct pds_slot *o = i < b->nslots && b->slots[i].off == sl.off
+						   ? &b->slots[i]
+						   : pds_astate_slot(b, sl.off);
 		struct pds_av old = sl.v;
 
 		if (!o || o->size != sl.size) {
 			changed = true;
+			continue;
+		}
+		if (!widen && pds_av_equal(&sl.v, &o->v)) {
+			a->slots[w++] = sl;
 			continue;
 		}
 		if (widen)
@@ -324,10 +332,22 @@ bool pds_av_may_alias_stack(const struct pds_av *a)
 static bool pquic_writes_no_argument(const char *name)
 {
 	static const char *const names[] = {
-		"picoquic_current_time", "strlen", "strncmp", "memcmp", "my_htons", "my_ntohs",
-		"get_errno", "plugin_pluglet_exists", "picoquic_is_sending_authorized_by_pacing",
-		"picoquic_has_booked_plugin_frames", "my_malloc", "my_free", "my_realloc",
-		"reserve_frames", "cancel_head_reservation", "picoquic_set_cnx_state",
+		"picoquic_current_time",
+		"strlen",
+		"strncmp",
+		"memcmp",
+		"my_htons",
+		"my_ntohs",
+		"get_errno",
+		"plugin_pluglet_exists",
+		"picoquic_is_sending_authorized_by_pacing",
+		"picoquic_has_booked_plugin_frames",
+		"my_malloc",
+		"my_free",
+		"my_realloc",
+		"reserve_frames",
+		"cancel_head_reservation",
+		"picoquic_set_cnx_state",
 	};
 
 	/* getters and setters take an object, a key, a parameter and a value */
@@ -583,20 +603,41 @@ enum { LINK_NONE = 0, LINK_DIV, LINK_DIVMUL };
 /* A new instance of the value defined at slot: relations to the old one are void. */
 static void forget_value(struct pds_astate *s, uint32_t id)
 {
-	for (int r = 0; r < 11; r++)
+	bool any = false;
+
+	if (!s->links)
+		return;
+	for (int r = 0; r < 11; r++) {
 		if (s->r[r].link == id)
 			s->r[r].link = 0, s->r[r].link_op = 0;
-	for (uint32_t i = 0; i < s->nslots; i++)
+		any |= s->r[r].link != 0;
+	}
+	for (uint32_t i = 0; i < s->nslots; i++) {
 		if (s->slots[i].v.link == id)
 			s->slots[i].v.link = 0, s->slots[i].v.link_op = 0;
+		any |= s->slots[i].v.link != 0;
+	}
+	s->links = any;
+}
+
+/* What relate needs of an operand before the instruction. */
+struct rel {
+	uint32_t id, link;
+	uint8_t link_op;
+	uint64_t link_k;
+};
+
+static struct rel rel_of(const struct pds_av *a)
+{
+	return (struct rel){a->id, a->link, a->link_op, a->link_k};
 }
 
 /*
  * Value numbers for the remainder idiom compilers emit for x % k:
  * t = x; t /= k; t *= k; x -= t.  The result is known to lie in [0, k-1].
  */
-static void relate(struct pds_astate *s, const struct pds_insn *in, const struct pds_av *old,
-		   const struct pds_av *src, uint32_t id)
+static void relate(struct pds_astate *s, const struct pds_insn *in, const struct rel *old,
+		   const struct rel *src, uint32_t id)
 {
 	struct pds_av *dst = &s->r[in->dst];
 	uint8_t op = BPF_OP(in->code);
@@ -613,11 +654,13 @@ static void relate(struct pds_astate *s, const struct pds_insn *in, const struct
 		dst->link = old->id;
 		dst->link_op = LINK_DIV;
 		dst->link_k = (uint64_t)in->imm;
+		s->links = true;
 	} else if (k64 && op == BPF_MUL && old->link_op == LINK_DIV &&
 		   old->link_k == (uint64_t)in->imm) {
 		dst->link = old->link;
 		dst->link_op = LINK_DIVMUL;
 		dst->link_k = old->link_k;
+		s->links = true;
 	} else if (op == BPF_SUB && BPF_SRC(in->code) == BPF_X &&
 		   BPF_CLASS(in->code) == BPF_ALU64 && old->id && src->link_op == LINK_DIVMUL &&
 		   src->link == old->id && dst->kind == PDS_AV_SCALAR) {
@@ -630,31 +673,41 @@ static void relate(struct pds_astate *s, const struct pds_insn *in, const struct
 	}
 }
 
+static const struct pds_op_desc *op_desc(const struct pds_absint *ai, uint8_t code)
+{
+	const struct pds_op_desc *t = ai->ops ? ai->ops : pds_decode_table(ai->profile);
+
+	return t[code].kind == PDS_OP_INVALID ? NULL : &t[code];
+}
+
+static int step_raw(const struct pds_absint *ai, struct pds_astate *s, uint32_t slot,
+		    const struct pds_op_desc *d);
+
 int pds_absint_step(const struct pds_absint *ai, struct pds_astate *s, uint32_t slot)
 {
 	const struct pds_insn *in0 = &ai->cfg->prog->insns[slot];
-	const struct pds_op_desc *d0 = pds_decode_desc(ai->profile, in0->code);
-	struct pds_av old, src;
+	const struct pds_op_desc *d0 = op_desc(ai, in0->code);
+	struct rel old, src;
 	int err;
 
 	forget_value(s, slot + 1);
 	if (!d0)
-		return pds_absint_step_raw(ai, s, slot);
+		return 0;
 	switch (d0->kind) {
 	case PDS_OP_ALU:
 	case PDS_OP_NEG:
 	case PDS_OP_END:
 	case PDS_OP_BSWAP:
-		old = s->r[in0->dst];
-		src = s->r[in0->src];
-		err = pds_absint_step_raw(ai, s, slot);
+		old = rel_of(&s->r[in0->dst]);
+		src = rel_of(&s->r[in0->src]);
+		err = step_raw(ai, s, slot, d0);
 		if (!err)
 			relate(s, in0, &old, &src, slot + 1);
 		return err;
 	default:
 		break;
 	}
-	err = pds_absint_step_raw(ai, s, slot);
+	err = step_raw(ai, s, slot, d0);
 	if (err)
 		return err;
 	switch (d0->kind) {
@@ -673,14 +726,12 @@ int pds_absint_step(const struct pds_absint *ai, struct pds_astate *s, uint32_t 
 	return 0;
 }
 
-static int pds_absint_step_raw(const struct pds_absint *ai, struct pds_astate *s, uint32_t slot)
+static int step_raw(const struct pds_absint *ai, struct pds_astate *s, uint32_t slot,
+		    const struct pds_op_desc *d)
 {
 	const struct pds_insn *in = &ai->cfg->prog->insns[slot];
-	const struct pds_op_desc *d = pds_decode_desc(ai->profile, in->code);
 	struct pds_av v;
 
-	if (!d)
-		return 0;
 	switch (d->kind) {
 	case PDS_OP_ALU:
 	case PDS_OP_NEG:
@@ -729,7 +780,6 @@ static int refine_edge(const struct pds_absint *ai, struct pds_astate *s, uint32
 	struct pds_av a = s->r[in->dst], b;
 	bool x = BPF_SRC(in->code) == BPF_X;
 
-	(void)ai;
 	if (x)
 		b = s->r[in->src];
 	else if (BPF_CLASS(in->code) == BPF_JMP32)
@@ -746,6 +796,21 @@ static int refine_edge(const struct pds_absint *ai, struct pds_astate *s, uint32
 	return 0;
 }
 
+/* s is the state after block b's instructions: the state on its edge k. */
+static int refine_succ(const struct pds_absint *ai, uint32_t b, int k, struct pds_astate *s)
+{
+	const struct pds_block *blk = &ai->cfg->blocks[b];
+	const struct pds_insn *last = &ai->cfg->prog->insns[blk->last];
+
+	if (!s->reachable)
+		return 0;
+	if (BPF_OP(last->code) != BPF_JA && BPF_OP(last->code) != BPF_EXIT &&
+	    (BPF_CLASS(last->code) == BPF_JMP || BPF_CLASS(last->code) == BPF_JMP32) &&
+	    BPF_OP(last->code) != BPF_CALL)
+		return refine_edge(ai, s, blk->last, k == 1 || blk->nsucc == 1);
+	return 0;
+}
+
 /*
  * Blocks this short are stepped again rather than remembered: stepping a few
  * instructions costs less than copying a remembered state from memory that is
@@ -754,51 +819,102 @@ static int refine_edge(const struct pds_absint *ai, struct pds_astate *s, uint32
  */
 #define OUT_CACHE_MIN_INSNS 8u
 
-/* The state after block b's instructions, computed once per version of its entry. */
-static int block_out(const struct pds_absint *ai, uint32_t b, struct pds_astate *out)
+static bool out_cached(const struct pds_absint *ai, uint32_t b)
 {
 	const struct pds_block *blk = &ai->cfg->blocks[b];
-	bool cache = ai->out && blk->last - blk->first + 1 >= OUT_CACHE_MIN_INSNS;
-	int err;
 
-	if (cache && ai->out_ver[b] == ai->ver[b] + 1)
-		return pds_astate_copy(out, &ai->out[b]);
-	err = pds_astate_copy(out, &ai->in[b]);
-	if (err || !out->reachable)
-		return err;
+	return blk->last - blk->first + 1 >= OUT_CACHE_MIN_INSNS;
+}
+
+/* The remembered state after block b's instructions is that of its current entry. */
+static bool out_valid(const struct pds_absint *ai, uint32_t b)
+{
+	return out_cached(ai, b) && ai->out_ver[b] == ai->ver[ai->up[b]] + 1;
+}
+
+/* s holds block b's entry state: runs its instructions over it, remembering the
+ * result for long blocks. */
+static int run_body(const struct pds_absint *ai, uint32_t b, struct pds_astate *s)
+{
+	const struct pds_block *blk = &ai->cfg->blocks[b];
+	int err = 0;
+
+	if (!s->reachable)
+		return 0;
 	for (uint32_t i = blk->first; !err && i <= blk->last; i++) {
 		if (i > blk->first && pds_insn_is_lddw(&ai->cfg->prog->insns[i - 1]))
 			continue;
-		err = pds_absint_step(ai, out, i);
+		err = pds_absint_step(ai, s, i);
 	}
-	if (!err && cache && pds_astate_copy(&ai->out[b], out) == 0)
-		ai->out_ver[b] = ai->ver[b] + 1;
+	if (!err && out_cached(ai, b) && pds_astate_copy(&ai->out[b], s) == 0)
+		ai->out_ver[b] = ai->ver[ai->up[b]] + 1;
 	return err;
+}
+
+/* s holds block b's entry state; it becomes the state on b's edge k. */
+static int advance(const struct pds_absint *ai, uint32_t b, int k, struct pds_astate *s)
+{
+	int err = out_valid(ai, b) ? pds_astate_copy(s, &ai->out[b]) : run_body(ai, b, s);
+
+	return err ? err : refine_succ(ai, b, k, s);
+}
+
+/* The index of the edge from p to its successor b (b is not reached by both). */
+static int succ_index(const struct pds_block *p, uint32_t b)
+{
+	return p->succ[0] == b ? 0 : 1;
+}
+
+int pds_absint_entry(const struct pds_absint *ai, uint32_t b, struct pds_astate *out)
+{
+	uint32_t chain[PDS_ABSINT_CHAIN_BLOCKS], n = 0;
+	int err;
+
+	while (ai->anchor[b] == UINT32_MAX && n < PDS_ABSINT_CHAIN_BLOCKS) {
+		chain[n++] = b;
+		b = ai->cfg->blocks[b].preds[0];
+	}
+	if (ai->anchor[b] == UINT32_MAX)
+		return PDS_CHK_E_INVAL; /* a chain longer than the anchors allow */
+	err = pds_astate_copy(out, &ai->in[ai->anchor[b]]);
+	while (!err && n--) {
+		err = advance(ai, b, succ_index(&ai->cfg->blocks[b], chain[n]), out);
+		b = chain[n];
+	}
+	return err;
+}
+
+/* The state after block b's instructions (before the branch refines it). */
+static int block_out(const struct pds_absint *ai, uint32_t b, struct pds_astate *out)
+{
+	int err;
+
+	if (out_valid(ai, b))
+		return pds_astate_copy(out, &ai->out[b]);
+	err = pds_absint_entry(ai, b, out);
+	return err ? err : run_body(ai, b, out);
 }
 
 int pds_absint_edge(const struct pds_absint *ai, uint32_t b, int k, struct pds_astate *out)
 {
-	const struct pds_block *blk = &ai->cfg->blocks[b];
-	const struct pds_insn *last = &ai->cfg->prog->insns[blk->last];
 	int err = block_out(ai, b, out);
 
-	if (err || !out->reachable)
-		return err;
-	if (BPF_OP(last->code) != BPF_JA && BPF_OP(last->code) != BPF_EXIT &&
-	    (BPF_CLASS(last->code) == BPF_JMP || BPF_CLASS(last->code) == BPF_JMP32) &&
-	    BPF_OP(last->code) != BPF_CALL)
-		err = refine_edge(ai, out, blk->last, k == 1 || blk->nsucc == 1);
-	return err;
+	return err ? err : refine_succ(ai, b, k, out);
 }
 
-/* Block b's entry state changed: its cached exit state is stale. */
-static void touch(const struct pds_absint *ai, uint32_t b)
-{
-	if (ai->ver)
-		ai->ver[b]++;
-}
+/* ------------------------------------------------------------------ anchors */
 
-/* ------------------------------------------------------------------ fixpoint */
+/*
+ * Entry states are kept for anchor blocks only: a function's entry, a block
+ * with several predecessors or none, a loop's head, a block both edges of one
+ * jump reach, and a block where the chain of blocks with a single way in that
+ * leads to it from the last anchor would grow past PDS_ABSINT_CHAIN_BLOCKS
+ * blocks or CHAIN_INSNS instructions. Any other block's entry state is its one
+ * predecessor's edge: it is recomputed from the anchor when asked for
+ * (pds_absint_entry), so the blocks of a chain hold no state and need no visit
+ * of the fixpoint iteration, which runs over anchors only.
+ */
+#define CHAIN_INSNS 64u
 
 static bool is_header(const struct pds_cfg *cfg, uint32_t b)
 {
@@ -807,9 +923,113 @@ static bool is_header(const struct pds_cfg *cfg, uint32_t b)
 	return blk->loop >= 0 && cfg->loops[blk->loop].header == b;
 }
 
+static int build_anchors(struct pds_absint *ai)
+{
+	const struct pds_cfg *cfg = ai->cfg;
+	uint32_t nb = cfg->nblocks, n = 0;
+	uint8_t *depth = pds_calloc(nb, 1);
+	uint32_t *insns = pds_calloc(nb, sizeof(*insns));
+
+	ai->anchor = malloc((size_t)nb * sizeof(*ai->anchor));
+	ai->up = malloc((size_t)nb * sizeof(*ai->up));
+	if (!depth || !insns || !ai->anchor || !ai->up) {
+		free(depth);
+		free(insns);
+		return PDS_CHK_E_NOMEM;
+	}
+	for (uint32_t b = 0; b < nb; b++) {
+		ai->anchor[b] = 0; /* numbered below */
+		ai->up[b] = b;
+	}
+	for (uint32_t f = 0; f < cfg->nfuncs; f++) {
+		const struct pds_func *fn = &cfg->funcs[f];
+
+		for (uint32_t i = 1; i < fn->norder; i++) {
+			uint32_t b = fn->order[i], p;
+			const struct pds_block *blk = &cfg->blocks[b], *pb;
+
+			if (blk->npreds != 1 || is_header(cfg, b))
+				continue;
+			p = blk->preds[0];
+			pb = &cfg->blocks[p];
+			if (!pb->reachable || (pb->nsucc == 2 && pb->succ[0] == pb->succ[1]) ||
+			    depth[p] + 1u > PDS_ABSINT_CHAIN_BLOCKS ||
+			    insns[p] + (pb->last - pb->first + 1) > CHAIN_INSNS)
+				continue;
+			/* p comes first in reverse postorder: its chain is known */
+			ai->anchor[b] = UINT32_MAX;
+			ai->up[b] = ai->up[p];
+			depth[b] = (uint8_t)(depth[p] + 1);
+			insns[b] = insns[p] + (pb->last - pb->first + 1);
+		}
+	}
+	for (uint32_t b = 0; b < nb; b++)
+		if (ai->anchor[b] != UINT32_MAX)
+			ai->anchor[b] = n++;
+	ai->nanchors = n;
+	free(depth);
+	free(insns);
+	return 0;
+}
+
+/*
+ * The anchors each anchor's entry state flows into directly (through the
+ * chains that hang from it): when an anchor's state changes, these are the
+ * ones to visit again. down[down_at[a] .. down_at[a + 1]) for anchor index a.
+ */
+static int build_downstream(struct pds_absint *ai)
+{
+	const struct pds_cfg *cfg = ai->cfg;
+	uint32_t total = 0;
+
+	ai->down_at = pds_calloc((size_t)ai->nanchors + 1, sizeof(*ai->down_at));
+	if (!ai->down_at)
+		return PDS_CHK_E_NOMEM;
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t b = 0; b < cfg->nblocks; b++) {
+			const struct pds_block *blk = &cfg->blocks[b];
+			uint32_t a = ai->anchor[ai->up[b]];
+
+			if (!blk->reachable)
+				continue;
+			for (int k = 0; k < blk->nsucc; k++) {
+				if (ai->anchor[blk->succ[k]] == UINT32_MAX)
+					continue;
+				if (pass == 0)
+					ai->down_at[a + 1]++;
+				else
+					ai->down[ai->down_at[a]++] = blk->succ[k];
+			}
+		}
+		if (pass == 0) {
+			for (uint32_t a = 0; a < ai->nanchors; a++)
+				ai->down_at[a + 1] += ai->down_at[a];
+			total = ai->down_at[ai->nanchors];
+			ai->down = malloc(((size_t)total + 1) * sizeof(*ai->down));
+			if (!ai->down)
+				return PDS_CHK_E_NOMEM;
+		} else {
+			/* the fill moved each start to the next one's: shift back */
+			memmove(ai->down_at + 1, ai->down_at, ai->nanchors * sizeof(*ai->down_at));
+			ai->down_at[0] = 0;
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ fixpoint */
+
+/* Block b's entry state changed: what was remembered of it is stale. */
+static void touch(struct pds_absint *ai, uint32_t b)
+{
+	ai->ver[b] = ++ai->clock;
+}
+
 static void entry_state(const struct pds_absint *ai, uint32_t func, struct pds_astate *s)
 {
 	s->reachable = true;
+	s->nslots = 0;
+	s->links = false;
 	for (int r = 0; r < 10; r++)
 		av_uninit(&s->r[r]);
 	av_pointer(&s->r[10], PDS_AV_STACK, 0);
@@ -825,62 +1045,139 @@ static void entry_state(const struct pds_absint *ai, uint32_t func, struct pds_a
 	}
 }
 
-/* New entry state of block b from its predecessors' edges. */
-static int pull(const struct pds_absint *ai, uint32_t b, struct pds_astate *acc,
-		struct pds_astate *tmp)
+/*
+ * The join of a loop head's edges from outside the loop, remembered while the
+ * loop iterates: the states it comes from change only when an anchor before
+ * the loop does. A few heads at a time (nested loops iterate together), each
+ * valid while no anchor it comes from has a version newer than its time.
+ */
+#define ENTRY_CACHE 16
+
+struct entry_cache {
+	uint32_t block; /* UINT32_MAX: empty */
+	uint32_t time;
+	struct pds_astate s;
+};
+
+/* The state a function starts in, or the edge p -> b joined into acc. */
+static int join_edges(const struct pds_absint *ai, uint32_t b, uint32_t p, struct pds_astate *acc,
+		      struct pds_astate *tmp)
 {
-	const struct pds_block *blk = &ai->cfg->blocks[b];
+	const struct pds_block *pb = &ai->cfg->blocks[p];
 	int err = 0;
 
-	acc->reachable = false;
-	acc->nslots = 0;
-	for (uint32_t k = 0; !err && k < blk->npreds; k++) {
-		uint32_t p = blk->preds[k];
-		const struct pds_block *pb = &ai->cfg->blocks[p];
-
-		if (!pb->reachable || !ai->in[p].reachable)
+	if (!pb->reachable || !ai->in[ai->anchor[ai->up[p]]].reachable)
+		return 0;
+	for (int s = 0; !err && s < pb->nsucc; s++) {
+		if (pb->succ[s] != b)
 			continue;
-		for (int s = 0; !err && s < pb->nsucc; s++) {
-			if (pb->succ[s] != b)
-				continue;
-			/* The first reachable edge is computed in place: no copy. */
-			if (!acc->reachable) {
-				err = pds_absint_edge(ai, p, s, acc);
-				continue;
-			}
-			err = pds_absint_edge(ai, p, s, tmp);
-			if (!err)
-				state_merge(acc, tmp, false);
+		/* The first reachable edge is computed in place: no copy. */
+		if (!acc->reachable) {
+			err = pds_absint_edge(ai, p, s, acc);
+			continue;
 		}
+		err = pds_absint_edge(ai, p, s, tmp);
+		if (!err)
+			state_merge(acc, tmp, false);
 	}
 	return err;
 }
 
-static int sweep(struct pds_absint *ai, const struct pds_func *f, uint32_t *visits, bool narrow,
-		 bool *changed)
+/*
+ * New entry state of anchor b: the join of its predecessors' edges and, for a
+ * function's entry, of the state the function starts in (a jump back to the
+ * first instruction makes the entry a loop head like any other). With ec, a
+ * loop head's edges from outside the loop come from the cache when valid.
+ */
+static int pull(const struct pds_absint *ai, uint32_t b, struct pds_astate *acc,
+		struct pds_astate *tmp, struct entry_cache *ec)
+{
+	const struct pds_block *blk = &ai->cfg->blocks[b];
+	bool head = is_header(ai->cfg, b), cached = false;
+	struct entry_cache *e = ec && head ? &ec[b % ENTRY_CACHE] : NULL;
+	int err = 0;
+
+	acc->reachable = false;
+	acc->nslots = 0;
+	if (e && e->block == b) {
+		cached = true;
+		for (uint32_t k = 0; cached && k < blk->npreds; k++)
+			if (!pds_loop_contains(ai->cfg, blk->loop, blk->preds[k]))
+				cached = ai->ver[ai->up[blk->preds[k]]] <= e->time;
+	}
+	if (cached) {
+		err = pds_astate_copy(acc, &e->s);
+	} else {
+		if (ai->cfg->funcs[blk->func].entry == b)
+			entry_state(ai, blk->func, acc);
+		for (uint32_t k = 0; !err && k < blk->npreds; k++) {
+			uint32_t p = blk->preds[k];
+
+			/* both edges of one jump are seen at its first mention */
+			if ((k == 0 || p != blk->preds[k - 1]) &&
+			    (!head || !pds_loop_contains(ai->cfg, blk->loop, p)))
+				err = join_edges(ai, b, p, acc, tmp);
+		}
+		if (!err && e && pds_astate_copy(&e->s, acc) == 0) {
+			e->block = b;
+			e->time = ai->clock;
+		}
+	}
+	for (uint32_t k = 0; head && !err && k < blk->npreds; k++) {
+		uint32_t p = blk->preds[k];
+
+		if ((k == 0 || p != blk->preds[k - 1]) && pds_loop_contains(ai->cfg, blk->loop, p))
+			err = join_edges(ai, b, p, acc, tmp);
+	}
+	return err;
+}
+
+/*
+ * Takes the pulled state acc into anchor b's entry: joined while the head of a
+ * loop has changed fewer than WIDEN_AFTER times, widened after (never when
+ * narrowing). Returns whether the entry changed.
+ */
+static int settle(struct pds_absint *ai, uint32_t b, struct pds_astate *acc, uint32_t *changes,
+		  bool narrow, bool *changed)
+{
+	struct pds_astate *in = &ai->in[ai->anchor[b]];
+	int err = 0;
+
+	if (narrow || !is_header(ai->cfg, b) || changes[b] < WIDEN_AFTER) {
+		*changed = !state_equal(in, acc);
+		if (*changed) { /* acc is scratch: the states trade places */
+			struct pds_astate t = *in;
+
+			*in = *acc;
+			*acc = t;
+		}
+	} else {
+		*changed = state_merge(in, acc, true);
+	}
+	if (*changed) {
+		touch(ai, b);
+		changes[b]++;
+	}
+	return err;
+}
+
+/* Narrowing: one descending sweep over the anchors in reverse postorder. */
+static int sweep(struct pds_absint *ai, const struct pds_func *f, uint32_t *changes, bool *changed)
 {
 	struct pds_astate acc = {0}, tmp = {0};
 	int err = 0;
 
 	*changed = false;
-	for (uint32_t i = 1; !err && i < f->norder; i++) {
+	for (uint32_t i = 0; !err && i < f->norder; i++) {
 		uint32_t b = f->order[i];
-		struct pds_astate *in = &ai->in[b];
+		bool c = false;
 
-		err = pull(ai, b, &acc, &tmp);
-		if (err)
-			break;
-		if (narrow || !is_header(ai->cfg, b) || visits[b] < WIDEN_AFTER) {
-			if (!state_equal(in, &acc)) {
-				*changed = true;
-				err = pds_astate_copy(in, &acc);
-				touch(ai, b);
-			}
-		} else if (state_merge(in, &acc, true)) {
-			*changed = true;
-			touch(ai, b);
-		}
-		visits[b]++;
+		if (ai->anchor[b] == UINT32_MAX)
+			continue;
+		err = pull(ai, b, &acc, &tmp, NULL);
+		if (!err)
+			err = settle(ai, b, &acc, changes, true, &c);
+		*changed |= c;
 	}
 	pds_astate_free(&acc);
 	pds_astate_free(&tmp);
@@ -938,10 +1235,11 @@ static uint32_t heap_pop(struct heap *h)
 
 /* Ascending iteration with widening at loop heads; false in *settled when the
  * work limit was reached. */
-static int ascend(struct pds_absint *ai, const struct pds_func *f, uint32_t *visits, bool *settled)
+static int ascend(struct pds_absint *ai, const struct pds_func *f, uint32_t *changes, bool *settled)
 {
 	struct heap h = {pds_calloc(f->norder, sizeof(uint32_t)), 0, pds_calloc(f->norder, 1)};
 	struct pds_astate acc = {0}, tmp = {0};
+	struct entry_cache ec[ENTRY_CACHE];
 	uint64_t work = 0, limit = (uint64_t)f->norder * MAX_SWEEPS;
 	int err = 0;
 
@@ -951,57 +1249,48 @@ static int ascend(struct pds_absint *ai, const struct pds_func *f, uint32_t *vis
 		free(h.queued);
 		return PDS_CHK_E_NOMEM;
 	}
-	for (uint32_t i = 1; i < f->norder; i++)
-		heap_push(&h, i);
+	memset(ec, 0, sizeof(ec));
+	for (int k = 0; k < ENTRY_CACHE; k++)
+		ec[k].block = UINT32_MAX;
+	for (uint32_t i = 0; i < f->norder; i++)
+		if (ai->anchor[f->order[i]] != UINT32_MAX)
+			heap_push(&h, i);
 	while (!err && h.n) {
-		uint32_t b = f->order[heap_pop(&h)];
-		struct pds_astate *in = &ai->in[b];
+		uint32_t b = f->order[heap_pop(&h)], a = ai->anchor[b];
 		bool changed;
 
 		if (++work > limit) {
 			*settled = false;
 			break;
 		}
-		err = pull(ai, b, &acc, &tmp);
-		if (err)
-			break;
-		if (!is_header(ai->cfg, b) || visits[b] < WIDEN_AFTER) {
-			changed = !state_equal(in, &acc);
-			if (changed)
-				err = pds_astate_copy(in, &acc);
-		} else {
-			changed = state_merge(in, &acc, true);
-		}
-		if (changed)
-			touch(ai, b);
-		visits[b]++;
-		for (int k = 0; changed && k < ai->cfg->blocks[b].nsucc; k++) {
-			uint32_t t = ai->cfg->blocks[b].succ[k];
-
-			if (t != f->entry)
-				heap_push(&h, ai->cfg->blocks[t].rpo);
-		}
+		err = pull(ai, b, &acc, &tmp, ec);
+		if (!err)
+			err = settle(ai, b, &acc, changes, false, &changed);
+		for (uint32_t k = ai->down_at[a]; !err && changed && k < ai->down_at[a + 1]; k++)
+			heap_push(&h, ai->cfg->blocks[ai->down[k]].rpo);
 	}
 	pds_astate_free(&acc);
 	pds_astate_free(&tmp);
+	for (int k = 0; k < ENTRY_CACHE; k++)
+		pds_astate_free(&ec[k].s);
 	free(h.v);
 	free(h.queued);
 	return err;
 }
 
-static int run_func(struct pds_absint *ai, uint32_t func, uint32_t *visits)
+static int run_func(struct pds_absint *ai, uint32_t func, uint32_t *changes)
 {
 	const struct pds_func *f = &ai->cfg->funcs[func];
 	bool settled = true, changed;
 	int err;
 
-	entry_state(ai, func, &ai->in[f->entry]);
-	touch(ai, f->entry);
-	err = ascend(ai, f, visits, &settled);
+	err = ascend(ai, f, changes, &settled);
 	if (!err && !settled) {
 		/* did not stabilise: the top state is sound everywhere */
-		for (uint32_t i = 1; i < f->norder; i++) {
-			state_top(&ai->in[f->order[i]]);
+		for (uint32_t i = 0; i < f->norder; i++) {
+			if (ai->anchor[f->order[i]] == UINT32_MAX)
+				continue;
+			state_top(&ai->in[ai->anchor[f->order[i]]]);
 			touch(ai, f->order[i]);
 		}
 		return 0;
@@ -1015,40 +1304,46 @@ static int run_func(struct pds_absint *ai, uint32_t func, uint32_t *visits)
 	 */
 	changed = true;
 	for (int k = 0; !err && changed && k < NARROW_SWEEPS; k++)
-		err = sweep(ai, f, visits, true, &changed);
+		err = sweep(ai, f, changes, &changed);
 	return err;
 }
 
 int pds_absint_run(struct pds_absint *ai)
 {
-	uint32_t *visits;
+	uint32_t *changes;
 	int err = 0;
 
 	ai->profile = ai->cfg->prog->obj->profile;
 	ai->stack_size = pds_profile_rules(ai->profile)->stack_size;
-	ai->in = pds_calloc_big(ai->cfg->nblocks, sizeof(*ai->in));
+	ai->ops = pds_decode_table(ai->profile);
+	err = build_anchors(ai);
+	if (!err)
+		err = build_downstream(ai);
+	if (err)
+		return err;
+	ai->in = pds_calloc_big(ai->nanchors, sizeof(*ai->in));
 	ai->out = pds_calloc_big(ai->cfg->nblocks, sizeof(*ai->out));
 	ai->ver = pds_calloc(ai->cfg->nblocks, sizeof(*ai->ver));
 	ai->out_ver = pds_calloc(ai->cfg->nblocks, sizeof(*ai->out_ver));
 	ai->scratch = malloc(((size_t)ai->cfg->nblocks + 1) * sizeof(*ai->scratch));
-	visits = pds_calloc(ai->cfg->nblocks, sizeof(*visits));
+	changes = pds_calloc(ai->cfg->nblocks, sizeof(*changes));
 	if (ai->scratch)
 		memset(ai->scratch, 0xff, ((size_t)ai->cfg->nblocks + 1) * sizeof(*ai->scratch));
-	if (!ai->in || !visits || !ai->scratch || !ai->out || !ai->ver || !ai->out_ver) {
-		free(visits);
+	if (!ai->in || !changes || !ai->scratch || !ai->out || !ai->ver || !ai->out_ver) {
+		free(changes);
 		return PDS_CHK_E_NOMEM;
 	}
 	for (uint32_t f = 0; !err && f < ai->cfg->nfuncs; f++)
-		err = run_func(ai, f, visits);
-	free(visits);
+		err = run_func(ai, f, changes);
+	free(changes);
 	return err;
 }
 
 void pds_absint_free(struct pds_absint *ai)
 {
-	for (uint32_t i = 0; ai->in && i < ai->cfg->nblocks; i++)
+	for (uint32_t i = 0; ai->in && i < ai->nanchors; i++)
 		pds_astate_free(&ai->in[i]);
-	/* Only blocks whose out-state was remembered hold one (see block_out): the
+	/* Only blocks whose out-state was remembered hold one (see run_body): the
 	 * others' slots are left untouched, never even read. */
 	for (uint32_t i = 0; ai->out && ai->out_ver && i < ai->cfg->nblocks; i++)
 		if (ai->out_ver[i])
@@ -1056,10 +1351,15 @@ void pds_absint_free(struct pds_absint *ai)
 	free(ai->out);
 	free(ai->ver);
 	free(ai->out_ver);
-	ai->out = NULL;
-	ai->ver = ai->out_ver = NULL;
 	free(ai->in);
 	free(ai->scratch);
+	free(ai->anchor);
+	free(ai->up);
+	free(ai->down);
+	free(ai->down_at);
+	ai->out = NULL;
+	ai->ver = ai->out_ver = NULL;
 	ai->in = NULL;
 	ai->scratch = NULL;
+	ai->anchor = ai->up = ai->down = ai->down_at = NULL;
 }

@@ -173,6 +173,7 @@ struct pds_slot {
 
 struct pds_astate {
 	bool reachable;
+	bool links; /* some value may carry a link (false: none does) */
 	struct pds_av r[11];
 	struct pds_slot *slots; /* sorted by off */
 	uint32_t nslots, capslots;
@@ -197,16 +198,28 @@ bool pds_av_refine(struct pds_av *a, struct pds_av *b, uint8_t op, bool jmp32, b
 void pds_av_truncate(struct pds_av *a, int size);
 
 /* Abstract interpretation (absint.c). */
+
+/* The longest chain of blocks without a state of their own (see absint.c). */
+#define PDS_ABSINT_CHAIN_BLOCKS 8u
+
 struct pds_absint {
 	const struct pds_cfg *cfg;
 	const struct pds_chk_facts *facts;
 	struct pds_quantities *quants;
-	struct pds_astate *in; /* per block: state at entry */
-	uint32_t *scratch;     /* per block, UINT32_MAX between uses (loops.c) */
+	/* Entry states, of anchor blocks only: in[anchor[b]]. Another block's entry
+	 * is computed from the anchor up[b] its chain hangs from (pds_absint_entry). */
+	struct pds_astate *in;
+	uint32_t *anchor; /* per block: index into in, UINT32_MAX when not an anchor */
+	uint32_t *up;	  /* per block: the anchor its entry state comes from */
+	uint32_t nanchors;
+	uint32_t *down, *down_at; /* per anchor: the anchors its state flows into */
+	uint32_t *scratch;	  /* per block, UINT32_MAX between uses (loops.c) */
 	/* per block: the state after its instructions (before the branch refines it),
-	 * valid while out_ver == ver, the version of the entry state it came from */
+	 * valid while out_ver == ver + 1, ver being its anchor's entry version */
 	struct pds_astate *out;
 	uint32_t *ver, *out_ver;
+	uint32_t clock;		       /* the last version given out: versions are unique */
+	const struct pds_op_desc *ops; /* the profile's decoding table, by opcode */
 	enum pds_chk_profile profile;
 	int stack_size;
 };
@@ -217,6 +230,8 @@ void pds_astate_free(struct pds_astate *s);
 int pds_astate_copy(struct pds_astate *dst, const struct pds_astate *src);
 /* Applies one instruction to s (the fall-through effect for jumps). */
 int pds_absint_step(const struct pds_absint *ai, struct pds_astate *s, uint32_t slot);
+/* Block b's entry state, into out (unreachable when no run gets there). */
+int pds_absint_entry(const struct pds_absint *ai, uint32_t b, struct pds_astate *out);
 /* The state on the edge from block b to successor index k, from its entry state. */
 int pds_absint_edge(const struct pds_absint *ai, uint32_t b, int k, struct pds_astate *out);
 /* The lowest 8-aligned stack offset a helper may write through its stack-pointer

@@ -389,12 +389,12 @@ static void find_irreducible(struct pds_cfg *cfg, struct pds_func *f)
 	}
 }
 
+/* Loops with different heads are disjoint or nested (nest_loops): the loops
+ * holding a block are its innermost one and that loop's ancestors. */
 bool pds_loop_contains(const struct pds_cfg *cfg, int loop, uint32_t block)
 {
-	const struct pds_loop *l = &cfg->loops[loop];
-
-	for (uint32_t i = 0; i < l->nblocks; i++)
-		if (l->blocks[i] == block)
+	for (int l = cfg->blocks[block].loop; l >= 0; l = cfg->loops[l].parent)
+		if (l == loop)
 			return true;
 	return false;
 }

@@ -118,6 +118,12 @@ const struct pds_op_desc *pds_decode_desc(enum pds_chk_profile p, uint8_t code)
 	return t[code].kind == PDS_OP_INVALID ? NULL : &t[code];
 }
 
+const struct pds_op_desc *pds_decode_table(enum pds_chk_profile p)
+{
+	pthread_once(&tables_once, build_tables);
+	return p == PDS_CHK_PROFILE_KERNEL ? table_kernel : table_pquic;
+}
+
 bool pds_decode_opcode_known(enum pds_chk_profile p, uint8_t code)
 {
 	return pds_decode_desc(p, code) != NULL;

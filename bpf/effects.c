@@ -619,9 +619,11 @@ static int visit(struct ectx *c)
 	for (uint32_t b = 0; !err && !c->err && b < c->cfg.nblocks; b++) {
 		const struct pds_block *blk = &c->cfg.blocks[b];
 
-		if (!blk->reachable || !c->ai.in[b].reachable)
+		if (!blk->reachable)
 			continue;
-		err = pds_astate_copy(&s, &c->ai.in[b]);
+		err = pds_absint_entry(&c->ai, b, &s);
+		if (err || !s.reachable)
+			continue;
 		for (uint32_t i = blk->first; !err && i <= blk->last; i++) {
 			if (i > blk->first && pds_insn_is_lddw(&c->prog->insns[i - 1]))
 				continue;

@@ -39,6 +39,8 @@ struct pds_op_desc {
 
 /* NULL when the opcode is not in the profile. */
 const struct pds_op_desc *pds_decode_desc(enum pds_chk_profile p, uint8_t code);
+/* The profile's 256 descriptors by opcode; kind PDS_OP_INVALID where not in it. */
+const struct pds_op_desc *pds_decode_table(enum pds_chk_profile p);
 
 static inline int pds_insn_size_bytes(uint8_t code)
 {

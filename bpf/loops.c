@@ -52,6 +52,16 @@ struct dstate {
 	struct dval v[NV];
 };
 
+struct test {
+	uint32_t block, slot;
+	bool exit_taken; /* the exit is the jump's taken edge */
+	bool reached;	 /* the symbolic pass ran the block */
+	bool feasible;	 /* a run may reach the test (abstract interpretation) */
+	struct dval da, db;
+	struct pds_av aa, ab; /* abstract values of both operands before the test */
+	bool b_imm;
+};
+
 struct lctx {
 	const struct pds_absint *ai;
 	const struct pds_cfg *cfg;
@@ -65,8 +75,11 @@ struct lctx {
 	size_t dsize;	   /* bytes of a state holding the first nv variables */
 	int nv;		   /* registers, then the slots the loop reaches (see reach) */
 	uint32_t *changes;
-	struct dstate latch; /* join over latches of the state at the end of the latch */
+	uint8_t *role;	      /* per body block: ROLE_LATCH, ROLE_TEST */
+	struct dstate *latch; /* join over latches of the state at the end of the latch */
 };
+
+enum { ROLE_LATCH = 1, ROLE_TEST = 2 };
 
 /*
  * Symbolic states hold the registers and the stack slots the loop reaches,
@@ -97,6 +110,13 @@ static void d_top(struct dval *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->var = -1;
+}
+
+static void d_top_all(struct dval *v, int n)
+{
+	memset(v, 0, (size_t)n * sizeof(*v));
+	for (int i = 0; i < n; i++)
+		v[i].var = -1;
 }
 
 static void d_iv(struct dval *d, int var, int64_t lo, int64_t hi, uint8_t view, int64_t c)
@@ -400,7 +420,7 @@ static int run_block(struct lctx *c, uint32_t b, struct dstate *d, struct pds_as
 	int err;
 
 	dcopy(c, d, din(c, c->pos[b]));
-	err = pds_astate_copy(s, &c->ai->in[b]);
+	err = pds_absint_entry(c->ai, b, s);
 	for (uint32_t i = blk->first; !err && i <= blk->last; i++) {
 		if (i > blk->first && pds_insn_is_lddw(&c->prog->insns[i - 1]))
 			continue;
@@ -410,6 +430,9 @@ static int run_block(struct lctx *c, uint32_t b, struct dstate *d, struct pds_as
 	}
 	return err;
 }
+
+static void record_test(struct lctx *c, uint32_t k, const struct dstate *d,
+			const struct pds_astate *s);
 
 static bool merge_into(const struct lctx *c, struct dstate *dst, const struct dstate *src,
 		       bool widen)
@@ -432,7 +455,15 @@ static bool merge_into(const struct lctx *c, struct dstate *dst, const struct ds
 	return changed;
 }
 
-static int symbolic_pass(struct lctx *c)
+/*
+ * The symbolic pass runs each body block from its symbolic entry until no entry
+ * changes. The round that changes nothing ran every block from its final entry:
+ * what it saw at the latches (joined into c->latch) and at the exit tests
+ * (c->tests, by body position) is the result. A pass that does not settle knows
+ * nothing inside the loop; the latches and tests are then run once more from
+ * the unknown entries (*settled false).
+ */
+static int symbolic_pass(struct lctx *c, bool *settled)
 {
 	const struct pds_loop *l = c->loop;
 	struct dstate scratch, *d = &scratch;
@@ -440,44 +471,54 @@ static int symbolic_pass(struct lctx *c)
 	bool changed = true;
 	int err = 0;
 
-	for (int i = 0; i < NV; i++) /* what run_block does not copy is unknown */
-		d_top(&d->v[i]);
+	d_top_all(d->v, NV); /* what run_block does not copy is unknown */
 
 	din(c, 0)->reached = true;
 	for (int i = 0; i < c->nv; i++)
 		d_iv(&din(c, 0)->v[i], i, 0, 0, V_FULL, 0);
 	for (int round = 0; !err && changed && round < MAX_ROUNDS; round++) {
 		changed = false;
+		c->latch->reached = false;
 		for (uint32_t k = 0; !err && k < l->nblocks; k++) {
 			uint32_t b = c->order[k];
 			const struct pds_block *blk = &c->cfg->blocks[b];
 
+			c->tests[k].reached = false;
 			if (!din(c, k)->reached)
 				continue;
 			err = run_block(c, b, d, &s, false);
-			for (int sI = 0; !err && sI < blk->nsucc; sI++) {
+			if (err)
+				break;
+			if (c->role[k] & ROLE_LATCH)
+				merge_into(c, c->latch, d, false);
+			if (c->role[k] & ROLE_TEST)
+				record_test(c, k, d, &s);
+			for (int sI = 0; sI < blk->nsucc; sI++) {
 				uint32_t t = blk->succ[sI];
 
 				if (c->pos[t] == UINT32_MAX || t == l->header)
 					continue;
-				if (merge_into(c, din(c, c->pos[t]), d, c->changes[c->pos[t]] > 4)) {
+				if (merge_into(c, din(c, c->pos[t]), d,
+					       c->changes[c->pos[t]] > 4)) {
 					c->changes[c->pos[t]]++;
 					changed = true;
 				}
 			}
 		}
 	}
+	*settled = !changed;
 	if (!err && changed) { /* did not settle: nothing is known */
 		for (uint32_t k = 1; k < l->nblocks; k++)
 			for (int i = 0; i < c->nv; i++)
 				d_top(&din(c, k)->v[i]);
-	}
-	for (uint32_t k = 0; !err && k < l->nlatches; k++) {
-		if (!din(c, c->pos[l->latches[k]])->reached)
-			continue;
-		err = run_block(c, l->latches[k], d, &s, false);
-		if (!err)
-			merge_into(c, &c->latch, d, false);
+		c->latch->reached = false;
+		for (uint32_t k = 0; !err && k < l->nlatches; k++) {
+			if (!din(c, c->pos[l->latches[k]])->reached)
+				continue;
+			err = run_block(c, l->latches[k], d, &s, false);
+			if (!err)
+				merge_into(c, c->latch, d, false);
+		}
 	}
 	pds_astate_free(&s);
 	return err;
@@ -553,14 +594,6 @@ struct tres {
 	const char *rule;
 	char reason[200];
 	int ivar;
-};
-
-struct test {
-	uint32_t block, slot;
-	bool exit_taken; /* the exit is the jump's taken edge */
-	struct dval da, db;
-	struct pds_av aa, ab; /* abstract values of both operands before the test */
-	bool b_imm;
 };
 
 static uint8_t mirror(uint8_t op)
@@ -645,9 +678,9 @@ static void var_name(int var, char *buf, size_t size)
 /* The IV of the latch state for var: step interval and width; false if none. */
 static bool iv_step(const struct lctx *c, int var, int64_t *slo, int64_t *shi, int *width)
 {
-	const struct dval *l = &c->latch.v[var];
+	const struct dval *l = &c->latch->v[var];
 
-	if (!c->latch.reached || l->kind != D_IV || l->var != var || l->narrow)
+	if (!c->latch->reached || l->kind != D_IV || l->var != var || l->narrow)
 		return false;
 	if (l->view == V_FULL)
 		*width = 64;
@@ -920,7 +953,7 @@ static int iv_test(struct lctx *c, const struct test *ts, uint8_t op, const stru
 		     "the exit test's operand does not change by a fixed step every iteration");
 		return 0;
 	}
-	if (!pick_domain(du, c->latch.v[du->var].view, op,
+	if (!pick_domain(du, c->latch->v[du->var].view, op,
 			 BPF_CLASS(c->prog->insns[ts->slot].code) == BPF_JMP32, width, ab, &t.D,
 			 &dlo, &dhi)) {
 		fail(r, "termination/unbounded-loop",
@@ -992,7 +1025,7 @@ static const struct pds_chk_fact_list *list_fact(const struct lctx *c, const cha
 static void walk_test(struct lctx *c, const struct dval *du, struct tres *r)
 {
 	int v = du->var;
-	const struct dval *l = v >= 0 ? &c->latch.v[v] : NULL;
+	const struct dval *l = v >= 0 ? &c->latch->v[v] : NULL;
 	const char *helper;
 	const struct pds_access_key *ak;
 	const struct pds_chk_fact_list *fact;
@@ -1047,7 +1080,7 @@ static int analyse_test(struct lctx *c, const struct test *ts, struct tres *r)
 		fail(r, "termination/unbounded-loop", "the loop exits on a bit test");
 		return 0;
 	}
-	if (du->kind != D_IV || !c->latch.reached ||
+	if (du->kind != D_IV || !c->latch->reached ||
 	    !iv_step(c, du->var, &(int64_t){0}, &(int64_t){0}, &(int){0})) {
 		if (!ts->b_imm && ts->db.kind == D_IV) {
 			du = &ts->db;
@@ -1073,49 +1106,62 @@ static int analyse_test(struct lctx *c, const struct test *ts, struct tres *r)
 
 /* ------------------------------------------------------------------ the loop */
 
-static int collect_test(struct lctx *c, uint32_t b, struct test *t)
+/* The exit test ending body block k, from the states before its jump. */
+static void record_test(struct lctx *c, uint32_t k, const struct dstate *d,
+			const struct pds_astate *s)
 {
+	uint32_t b = c->order[k];
 	const struct pds_block *blk = &c->cfg->blocks[b];
 	const struct pds_insn *in = &c->prog->insns[blk->last];
+	struct test *t = &c->tests[k];
+
+	t->block = b;
+	t->slot = blk->last;
+	t->reached = true;
+	t->feasible = s->reachable;
+	t->exit_taken = c->pos[blk->succ[1]] == UINT32_MAX;
+	t->da = d->v[in->dst];
+	t->aa = s->r[in->dst];
+	t->b_imm = BPF_SRC(in->code) == BPF_K;
+	if (t->b_imm) {
+		d_top(&t->db);
+		if (BPF_CLASS(in->code) == BPF_JMP32)
+			pds_av_const(&t->ab, (uint32_t)in->imm);
+		else
+			pds_av_const(&t->ab, (uint64_t)(int64_t)in->imm);
+	} else {
+		t->db = d->v[in->src];
+		t->ab = s->r[in->src];
+	}
+}
+
+/* The same from the unknown entries of a pass that did not settle. */
+static int collect_test(struct lctx *c, uint32_t k)
+{
 	struct dstate scratch, *d = &scratch;
 	struct pds_astate s = {0};
 	int err;
 
-	for (int i = 0; i < NV; i++)
-		d_top(&d->v[i]);
-	memset(t, 0, sizeof(*t));
-	t->block = b;
-	t->slot = blk->last;
-	t->exit_taken = c->pos[blk->succ[1]] == UINT32_MAX;
-	err = run_block(c, b, d, &s, true);
-	if (!err) {
-		t->da = d->v[in->dst];
-		t->aa = s.r[in->dst];
-		t->b_imm = BPF_SRC(in->code) == BPF_K;
-		if (t->b_imm) {
-			d_top(&t->db);
-			if (BPF_CLASS(in->code) == BPF_JMP32)
-				pds_av_const(&t->ab, (uint32_t)in->imm);
-			else
-				pds_av_const(&t->ab, (uint64_t)(int64_t)in->imm);
-		} else {
-			t->db = d->v[in->src];
-			t->ab = s.r[in->src];
-		}
-	}
+	d_top_all(d->v, NV);
+	err = run_block(c, c->order[k], d, &s, true);
+	if (!err)
+		record_test(c, k, d, &s);
 	pds_astate_free(&s);
 	return err;
 }
 
-/* Whether the exit edge k of block b can be taken at all (abstract interpretation). */
-static int exit_feasible(struct lctx *c, uint32_t b, int k, bool *feasible)
+/*
+ * Whether the test's exit edge can be taken at all: the jump's operands, as
+ * the abstract interpretation sees them before it, allow its exit outcome
+ * (what the state on that edge would say).
+ */
+static bool exit_feasible(const struct lctx *c, const struct test *t)
 {
-	struct pds_astate s = {0};
-	int err = pds_absint_edge(c->ai, b, k, &s);
+	const struct pds_insn *in = &c->prog->insns[t->slot];
+	struct pds_av a = t->aa, b = t->ab;
 
-	*feasible = s.reachable;
-	pds_astate_free(&s);
-	return err;
+	return t->feasible && pds_av_refine(&a, &b, BPF_OP(in->code),
+					    BPF_CLASS(in->code) == BPF_JMP32, t->exit_taken);
 }
 
 /* Blocks of the loop reachable from the header avoiding blocks marked in cut. */
@@ -1206,12 +1252,8 @@ static int decide(struct lctx *c, struct test *tests, struct tres *res, uint32_t
 	for (uint32_t i = 0; i < nt; i++) {
 		bool feasible = true;
 
-		if (res[i].kind != T_NEVER) {
-			err = exit_feasible(c, tests[i].block, tests[i].exit_taken ? 1 : 0,
-					    &feasible);
-			if (err)
-				goto out;
-		}
+		if (res[i].kind != T_NEVER)
+			feasible = exit_feasible(c, &tests[i]);
 		all_never &= res[i].kind == T_NEVER || !feasible;
 		if (res[i].kind == T_FAIL &&
 		    (reason < 0 || res[reason].kind != T_FAIL ||
@@ -1286,7 +1328,8 @@ out:
 	return err;
 }
 
-static int gather_tests(struct lctx *c, struct test **tests, uint32_t *nt)
+/* The exit tests the symbolic pass ran, in body order, packed at the front. */
+static int gather_tests(struct lctx *c, bool settled, struct test **tests, uint32_t *nt)
 {
 	const struct pds_loop *l = c->loop;
 	int err = 0;
@@ -1294,12 +1337,12 @@ static int gather_tests(struct lctx *c, struct test **tests, uint32_t *nt)
 	*tests = c->tests;
 	*nt = 0;
 	for (uint32_t k = 0; !err && k < l->nblocks; k++) {
-		const struct pds_block *b = &c->cfg->blocks[c->order[k]];
-
-		if (b->nsucc != 2 || !din(c, k)->reached ||
-		    (c->pos[b->succ[0]] != UINT32_MAX) == (c->pos[b->succ[1]] != UINT32_MAX))
+		if (!(c->role[k] & ROLE_TEST) || !din(c, k)->reached)
 			continue;
-		err = collect_test(c, c->order[k], &(*tests)[(*nt)++]);
+		if (!settled)
+			err = collect_test(c, k);
+		if (!err && c->tests[k].reached)
+			c->tests[(*nt)++] = c->tests[k];
 	}
 	return err;
 }
@@ -1341,7 +1384,7 @@ static int reach(struct lctx *c)
 	for (uint32_t k = 0; memory && !err && top < NV - 1 && k < l->nblocks; k++) {
 		const struct pds_block *blk = &c->cfg->blocks[l->blocks[k]];
 
-		err = pds_astate_copy(&s, &c->ai->in[l->blocks[k]]);
+		err = pds_absint_entry(c->ai, l->blocks[k], &s);
 		/* The symbolic pass also steps blocks the abstract states call
 		 * unreachable, through registers that state no longer describes:
 		 * those keep every variable (below). */
@@ -1352,7 +1395,8 @@ static int reach(struct lctx *c)
 			if (i > blk->first && pds_insn_is_lddw(&c->prog->insns[i - 1]))
 				continue;
 			if (cls == BPF_LDX || cls == BPF_ST || cls == BPF_STX) {
-				const struct pds_av *base = &s.r[cls == BPF_LDX ? in->src : in->dst];
+				const struct pds_av *base =
+					&s.r[cls == BPF_LDX ? in->src : in->dst];
 				int64_t off, end;
 				int lo, hi;
 
@@ -1370,7 +1414,7 @@ static int reach(struct lctx *c)
 				top = lo > top ? lo : top;
 				top = hi > top ? hi : top;
 			}
-next:
+		next:
 			err = pds_absint_step(c->ai, &s, i);
 		}
 		if (!err && !s.reachable) /* also when a step left it so */
@@ -1390,7 +1434,7 @@ static size_t align16(size_t n)
 static int setup(struct lctx *c)
 {
 	const struct pds_loop *l = c->loop;
-	size_t n = l->nblocks, o_changes, o_in, o_tests, o_res, total;
+	size_t n = l->nblocks, o_changes, o_in, o_latch, o_tests, o_res, o_role, total;
 	unsigned char *a;
 	int err;
 
@@ -1403,21 +1447,35 @@ static int setup(struct lctx *c)
 	c->dsize = align16(offsetof(struct dstate, v) + (size_t)c->nv * sizeof(struct dval));
 	o_changes = align16(n * sizeof(*c->order));
 	o_in = o_changes + align16(n * sizeof(*c->changes));
-	o_tests = o_in + n * c->dsize;
+	o_latch = o_in + n * c->dsize;
+	o_tests = o_latch + c->dsize;
 	o_res = o_tests + align16(n * sizeof(*c->tests));
-	total = o_res + n * sizeof(*c->res);
+	o_role = o_res + n * sizeof(*c->res);
+	total = o_role + n;
 	a = pds_calloc(1, total);
 	if (!a)
 		return PDS_CHK_E_NOMEM;
 	c->order = (uint32_t *)(void *)a;
 	c->changes = (uint32_t *)(void *)(a + o_changes);
 	c->in = a + o_in;
+	c->latch = (struct dstate *)(void *)(a + o_latch);
 	c->tests = (struct test *)(void *)(a + o_tests);
 	c->res = (struct tres *)(void *)(a + o_res);
+	c->role = a + o_role;
 	memcpy(c->order, l->blocks, n * sizeof(*c->order));
-	qsort_r(c->order, n, sizeof(*c->order), rpo_cmp_ctx, (void *)c->cfg);
+	if (n > 1)
+		qsort_r(c->order, n, sizeof(*c->order), rpo_cmp_ctx, (void *)c->cfg);
 	for (uint32_t k = 0; k < n; k++)
 		c->pos[c->order[k]] = k;
+	for (uint32_t k = 0; k < l->nlatches; k++)
+		c->role[c->pos[l->latches[k]]] |= ROLE_LATCH;
+	for (uint32_t k = 0; k < n; k++) {
+		const struct pds_block *b = &c->cfg->blocks[c->order[k]];
+
+		if (b->nsucc == 2 &&
+		    (c->pos[b->succ[0]] != UINT32_MAX) != (c->pos[b->succ[1]] != UINT32_MAX))
+			c->role[k] |= ROLE_TEST;
+	}
 	return 0;
 }
 
@@ -1431,6 +1489,7 @@ int pds_loop_bound(const struct pds_absint *ai, uint32_t li, struct pds_loop_bou
 	struct test *tests = NULL;
 	struct tres *res = NULL;
 	uint32_t nt = 0;
+	bool settled = false;
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -1441,9 +1500,9 @@ int pds_loop_bound(const struct pds_absint *ai, uint32_t li, struct pds_loop_bou
 	out->iters = UINT64_MAX;
 	err = setup(&c);
 	if (!err)
-		err = symbolic_pass(&c);
+		err = symbolic_pass(&c, &settled);
 	if (!err)
-		err = gather_tests(&c, &tests, &nt);
+		err = gather_tests(&c, settled, &tests, &nt);
 	res = c.res;
 	for (uint32_t i = 0; !err && i < nt; i++)
 		err = analyse_test(&c, &tests[i], &res[i]);

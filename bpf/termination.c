@@ -166,7 +166,7 @@ static int r1_max(struct tctx *t, uint32_t b, uint32_t slot, uint64_t *max)
 {
 	const struct pds_block *blk = &t->cfg.blocks[b];
 	struct pds_astate s = {0};
-	int err = pds_astate_copy(&s, &t->ai.in[b]);
+	int err = pds_absint_entry(&t->ai, b, &s);
 
 	for (uint32_t i = blk->first; !err && s.reachable && i < slot; i++) {
 		if (i > blk->first && pds_insn_is_lddw(&t->prog->insns[i - 1]))
@@ -652,7 +652,8 @@ static int analyse(struct tctx *t)
 	for (uint32_t li = 0; !err && li < t->cfg.nloops; li++) {
 		const struct pds_loop *l = &t->cfg.loops[li];
 
-		if (!t->ai.in[l->header].reachable) { /* dead code: never runs */
+		/* a loop's head is an anchor: its state is kept */
+		if (!t->ai.in[t->ai.anchor[l->header]].reachable) { /* dead code: never runs */
 			memset(&t->bounds[li], 0, sizeof(t->bounds[li]));
 			t->bounds[li].exit_slot = -1;
 			pds_poly_init(&t->bounds[li].poly);
