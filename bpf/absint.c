@@ -39,7 +39,7 @@ int pds_astate_copy(struct pds_astate *dst, const struct pds_astate *src)
 			return PDS_CHK_E_NOMEM;
 		cap = src->nslots;
 	}
-	*dst = *src;
+	memcpy(dst, src, sizeof(*dst));
 	dst->slots = slots;
 	dst->capslots = cap;
 	if (src->nslots)
@@ -821,15 +821,13 @@ static int refine_succ(const struct pds_absint *ai, uint32_t b, int k, struct pd
 
 static bool out_cached(const struct pds_absint *ai, uint32_t b)
 {
-	const struct pds_block *blk = &ai->cfg->blocks[b];
-
-	return blk->last - blk->first + 1 >= OUT_CACHE_MIN_INSNS;
+	return ai->out_idx[b] != UINT32_MAX;
 }
 
 /* The remembered state after block b's instructions is that of its current entry. */
 static bool out_valid(const struct pds_absint *ai, uint32_t b)
 {
-	return out_cached(ai, b) && ai->out_ver[b] == ai->ver[ai->up[b]] + 1;
+	return out_cached(ai, b) && ai->out_ver[ai->out_idx[b]] == ai->ver[ai->up[b]] + 1;
 }
 
 /* s holds block b's entry state: runs its instructions over it, remembering the
@@ -846,15 +844,16 @@ static int run_body(const struct pds_absint *ai, uint32_t b, struct pds_astate *
 			continue;
 		err = pds_absint_step(ai, s, i);
 	}
-	if (!err && out_cached(ai, b) && pds_astate_copy(&ai->out[b], s) == 0)
-		ai->out_ver[b] = ai->ver[ai->up[b]] + 1;
+	if (!err && out_cached(ai, b) && pds_astate_copy(&ai->out[ai->out_idx[b]], s) == 0)
+		ai->out_ver[ai->out_idx[b]] = ai->ver[ai->up[b]] + 1;
 	return err;
 }
 
 /* s holds block b's entry state; it becomes the state on b's edge k. */
 static int advance(const struct pds_absint *ai, uint32_t b, int k, struct pds_astate *s)
 {
-	int err = out_valid(ai, b) ? pds_astate_copy(s, &ai->out[b]) : run_body(ai, b, s);
+	int err = out_valid(ai, b) ? pds_astate_copy(s, &ai->out[ai->out_idx[b]])
+				   : run_body(ai, b, s);
 
 	return err ? err : refine_succ(ai, b, k, s);
 }
@@ -890,7 +889,7 @@ static int block_out(const struct pds_absint *ai, uint32_t b, struct pds_astate 
 	int err;
 
 	if (out_valid(ai, b))
-		return pds_astate_copy(out, &ai->out[b]);
+		return pds_astate_copy(out, &ai->out[ai->out_idx[b]]);
 	err = pds_absint_entry(ai, b, out);
 	return err ? err : run_body(ai, b, out);
 }
@@ -1322,14 +1321,22 @@ int pds_absint_run(struct pds_absint *ai)
 	if (err)
 		return err;
 	ai->in = pds_calloc_big(ai->nanchors, sizeof(*ai->in));
-	ai->out = pds_calloc_big(ai->cfg->nblocks, sizeof(*ai->out));
+	ai->out_idx = malloc(((size_t)ai->cfg->nblocks + 1) * sizeof(*ai->out_idx));
+	for (uint32_t b = 0; ai->out_idx && b < ai->cfg->nblocks; b++) {
+		const struct pds_block *blk = &ai->cfg->blocks[b];
+
+		ai->out_idx[b] =
+			blk->last - blk->first + 1 >= OUT_CACHE_MIN_INSNS ? ai->nout++ : UINT32_MAX;
+	}
+	ai->out = pds_calloc_big(ai->nout + 1, sizeof(*ai->out));
 	ai->ver = pds_calloc(ai->cfg->nblocks, sizeof(*ai->ver));
-	ai->out_ver = pds_calloc(ai->cfg->nblocks, sizeof(*ai->out_ver));
+	ai->out_ver = pds_calloc(ai->nout + 1, sizeof(*ai->out_ver));
 	ai->scratch = malloc(((size_t)ai->cfg->nblocks + 1) * sizeof(*ai->scratch));
 	changes = pds_calloc(ai->cfg->nblocks, sizeof(*changes));
 	if (ai->scratch)
 		memset(ai->scratch, 0xff, ((size_t)ai->cfg->nblocks + 1) * sizeof(*ai->scratch));
-	if (!ai->in || !changes || !ai->scratch || !ai->out || !ai->ver || !ai->out_ver) {
+	if (!ai->in || !changes || !ai->scratch || !ai->out || !ai->ver || !ai->out_ver ||
+	    !ai->out_idx) {
 		free(changes);
 		return PDS_CHK_E_NOMEM;
 	}
@@ -1345,12 +1352,14 @@ void pds_absint_free(struct pds_absint *ai)
 		pds_astate_free(&ai->in[i]);
 	/* Only blocks whose out-state was remembered hold one (see run_body): the
 	 * others' slots are left untouched, never even read. */
-	for (uint32_t i = 0; ai->out && ai->out_ver && i < ai->cfg->nblocks; i++)
+	for (uint32_t i = 0; ai->out && ai->out_ver && i < ai->nout; i++)
 		if (ai->out_ver[i])
 			pds_astate_free(&ai->out[i]);
 	free(ai->out);
 	free(ai->ver);
 	free(ai->out_ver);
+	free(ai->out_idx);
+	ai->out_idx = NULL;
 	free(ai->in);
 	free(ai->scratch);
 	free(ai->anchor);

@@ -214,9 +214,10 @@ struct pds_absint {
 	uint32_t nanchors;
 	uint32_t *down, *down_at; /* per anchor: the anchors its state flows into */
 	uint32_t *scratch;	  /* per block, UINT32_MAX between uses (loops.c) */
-	/* per block: the state after its instructions (before the branch refines it),
+	/* the state after a block's instructions (before the branch refines it),
 	 * valid while out_ver == ver + 1, ver being its anchor's entry version */
-	struct pds_astate *out;
+	struct pds_astate *out;	 /* by out_idx[b], for blocks long enough to keep one */
+	uint32_t *out_idx, nout; /* per block: index into out and out_ver, or UINT32_MAX */
 	uint32_t *ver, *out_ver;
 	uint32_t clock;		       /* the last version given out: versions are unique */
 	const struct pds_op_desc *ops; /* the profile's decoding table, by opcode */

@@ -156,36 +156,55 @@ static int64_t smin64(int64_t a, int64_t b)
 
 bool pds_av_sync(struct pds_av *a)
 {
+	uint64_t umin = a->umin, umax = a->umax, tval = a->tval, tmask = a->tmask;
+	int64_t smin = a->smin, smax = a->smax;
+	bool ok = false;
+
+	/* a constant whose bounds agree: nothing to derive */
+	if (umin == umax && tmask == 0 && tval == umin && smin == smax && (uint64_t)smin == umin)
+		return true;
+
 	for (int round = 0; round < 2; round++) {
-		const uint64_t umin = a->umin, umax = a->umax, tval = a->tval, tmask = a->tmask;
-		const int64_t smin = a->smin, smax = a->smax;
+		const uint64_t umin0 = umin, umax0 = umax, tval0 = tval, tmask0 = tmask;
+		const int64_t smin0 = smin, smax0 = smax;
+		struct tnum t;
 
 		/* known bits -> intervals */
-		a->umin = umax64(a->umin, a->tval);
-		a->umax = umin64(a->umax, a->tval | a->tmask);
-		a->smin = smax64(a->smin, (int64_t)(a->tval | (a->tmask & (1ull << 63))));
-		a->smax = smin64(a->smax, (int64_t)(a->tval | (a->tmask & ~(1ull << 63))));
+		umin = umax64(umin, tval);
+		umax = umin64(umax, tval | tmask);
+		smin = smax64(smin, (int64_t)(tval | (tmask & (1ull << 63))));
+		smax = smin64(smax, (int64_t)(tval | (tmask & ~(1ull << 63))));
 		/* signed <-> unsigned when the range does not cross the sign boundary */
-		if (a->smin >= 0 || a->smax < 0) {
-			a->umin = umax64(a->umin, (uint64_t)a->smin);
-			a->umax = umin64(a->umax, (uint64_t)a->smax);
+		if (smin >= 0 || smax < 0) {
+			umin = umax64(umin, (uint64_t)smin);
+			umax = umin64(umax, (uint64_t)smax);
 		}
-		if ((int64_t)a->umin <= (int64_t)a->umax && ((a->umax >> 63) == (a->umin >> 63))) {
-			a->smin = smax64(a->smin, (int64_t)a->umin);
-			a->smax = smin64(a->smax, (int64_t)a->umax);
+		if ((int64_t)umin <= (int64_t)umax && ((umax >> 63) == (umin >> 63))) {
+			smin = smax64(smin, (int64_t)umin);
+			smax = smin64(smax, (int64_t)umax);
 		}
-		if (a->umin > a->umax || a->smin > a->smax)
-			return false;
+		if (umin > umax || smin > smax)
+			goto out;
 		/* intervals -> known bits */
-		set_tn(a, tn_intersect(tn(a), tn_range(a->umin, a->umax)));
-		if ((a->tval & a->tmask) != 0)
-			return false;
+		t = tn_intersect((struct tnum){tval, tmask}, tn_range(umin, umax));
+		tval = t.v & ~t.m;
+		tmask = t.m;
+		if ((tval & tmask) != 0)
+			goto out;
 		/* A round that changed nothing: the next would change nothing either. */
-		if (a->umin == umin && a->umax == umax && a->smin == smin && a->smax == smax &&
-		    a->tval == tval && a->tmask == tmask)
+		if (umin == umin0 && umax == umax0 && smin == smin0 && smax == smax0 &&
+		    tval == tval0 && tmask == tmask0)
 			break;
 	}
-	return a->umin <= a->umax && a->smin <= a->smax;
+	ok = umin <= umax && smin <= smax;
+out:
+	a->umin = umin;
+	a->umax = umax;
+	a->smin = smin;
+	a->smax = smax;
+	a->tval = tval;
+	a->tmask = tmask;
+	return ok;
 }
 
 void pds_av_join(struct pds_av *a, const struct pds_av *b)
@@ -249,7 +268,14 @@ static int64_t widen_down_s(int64_t v)
 
 void pds_av_widen(struct pds_av *a, const struct pds_av *b)
 {
-	struct pds_av j = *a;
+	struct pds_av j;
+
+	if (pds_av_equal(a, b)) { /* the join is a: no bound moves */
+		if (a->kind != PDS_AV_UNINIT)
+			set_tn(a, tn_union(tn(a), tn_range(a->umin, a->umax)));
+		return;
+	}
+	j = *a;
 
 	pds_av_join(&j, b);
 	if (j.kind == PDS_AV_UNINIT || j.kind != a->kind) {
@@ -305,6 +331,22 @@ static void from_u(struct pds_av *r, uint64_t lo, uint64_t hi, struct tnum t)
 		pds_av_unknown(r);
 }
 
+/* r = the scalar in [lo, hi] unsigned, [slo, shi] signed when known (sok), bits t. */
+static void from_us(struct pds_av *r, uint64_t lo, uint64_t hi, bool sok, int64_t slo, int64_t shi,
+		    struct tnum t)
+{
+	pds_av_unknown(r);
+	r->umin = lo;
+	r->umax = hi;
+	if (sok) {
+		r->smin = slo;
+		r->smax = shi;
+	}
+	set_tn(r, t);
+	if (!pds_av_sync(r))
+		pds_av_unknown(r);
+}
+
 static void op_add(struct pds_av *r, const struct pds_av *a, const struct pds_av *b)
 {
 	struct tnum t = tn_add(tn(a), tn(b));
@@ -315,13 +357,7 @@ static void op_add(struct pds_av *r, const struct pds_av *a, const struct pds_av
 	bool so = __builtin_add_overflow(a->smin, b->smin, &slo) |
 		  __builtin_add_overflow(a->smax, b->smax, &shi);
 
-	from_u(r, uo ? 0 : lo, uo ? UINT64_MAX : hi, t);
-	if (!so) {
-		r->smin = smax64(r->smin, slo);
-		r->smax = smin64(r->smax, shi);
-		if (!pds_av_sync(r))
-			pds_av_unknown(r);
-	}
+	from_us(r, uo ? 0 : lo, uo ? UINT64_MAX : hi, !so, slo, shi, t);
 }
 
 static void op_sub(struct pds_av *r, const struct pds_av *a, const struct pds_av *b)
@@ -332,15 +368,9 @@ static void op_sub(struct pds_av *r, const struct pds_av *a, const struct pds_av
 		  __builtin_sub_overflow(a->smax, b->smin, &shi);
 
 	if (a->umin >= b->umax)
-		from_u(r, a->umin - b->umax, a->umax - b->umin, t);
+		from_us(r, a->umin - b->umax, a->umax - b->umin, !so, slo, shi, t);
 	else
-		from_u(r, 0, UINT64_MAX, t);
-	if (!so) {
-		r->smin = smax64(r->smin, slo);
-		r->smax = smin64(r->smax, shi);
-		if (!pds_av_sync(r))
-			pds_av_unknown(r);
-	}
+		from_us(r, 0, UINT64_MAX, !so, slo, shi, t);
 }
 
 static void op_mul(struct pds_av *r, const struct pds_av *a, const struct pds_av *b)
