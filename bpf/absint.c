@@ -410,7 +410,7 @@ static void call_helper(const struct pds_absint *ai, struct pds_astate *s, uint3
 			/* The size is an unsigned int: the host keeps its low 32 bits.
 			 * NULL when it fails: stores then fault. */
 			if (size->kind == PDS_AV_SCALAR && size->umax <= UINT32_MAX)
-				r0.region = size->umin;
+				r0.region = (uint32_t)size->umin;
 			else if (size->kind == PDS_AV_SCALAR && size->umin == size->umax)
 				r0.region = (uint32_t)size->umin;
 		}
@@ -624,7 +624,7 @@ static void forget_value(struct pds_astate *s, uint32_t id)
 struct rel {
 	uint32_t id, link;
 	uint8_t link_op;
-	uint64_t link_k;
+	uint32_t link_k;
 };
 
 static struct rel rel_of(const struct pds_av *a)
@@ -649,14 +649,15 @@ static void relate(struct pds_astate *s, const struct pds_insn *in, const struct
 	dst->id = id;
 	dst->link = 0;
 	dst->link_op = LINK_NONE;
-	dst->link_k = 0;
+	if (dst->kind != PDS_AV_PLUGIN)
+		dst->link_k = 0; /* the same bytes are a plugin pointer's region */
 	if (k64 && op == BPF_DIV && in->imm > 0 && old->id) {
 		dst->link = old->id;
 		dst->link_op = LINK_DIV;
-		dst->link_k = (uint64_t)in->imm;
+		dst->link_k = (uint32_t)in->imm;
 		s->links = true;
 	} else if (k64 && op == BPF_MUL && old->link_op == LINK_DIV &&
-		   old->link_k == (uint64_t)in->imm) {
+		   old->link_k == (uint32_t)in->imm) {
 		dst->link = old->link;
 		dst->link_op = LINK_DIVMUL;
 		dst->link_k = old->link_k;

@@ -158,12 +158,17 @@ struct pds_av {
 	uint32_t id;   /* value number: 1 + the slot that defined it, 0 when merged */
 	uint32_t link; /* this value is floor(value #link / k) (* k): x % k = x - that */
 	uint8_t link_op;
-	uint64_t link_k;
-	uint64_t region; /* PLUGIN: bytes known allocated from offset 0 (0: unknown) */
+	union {
+		uint32_t link_k; /* SCALAR: k of the link (a positive 32-bit immediate) */
+		uint32_t region; /* PLUGIN: bytes known allocated from offset 0 (0: unknown);
+				  * my_malloc's size is 32 bits */
+	};
 	int64_t smin, smax;
 	uint64_t umin, umax;
 	uint64_t tval, tmask; /* known bits: bit known when its tmask bit is 0 */
 };
+
+_Static_assert(sizeof(struct pds_av) == 72, "abstract values are kept in every state");
 
 struct pds_slot {
 	int32_t off;  /* byte offset from r10 (negative), 8-aligned */

@@ -223,9 +223,10 @@ void pds_av_join(struct pds_av *a, const struct pds_av *b)
 		a->sym = 0;
 	if (a->id != b->id)
 		a->id = 0;
-	if (a->region > b->region)
-		a->region = b->region;
-	if (a->link != b->link || a->link_op != b->link_op || a->link_k != b->link_k) {
+	if (a->kind == PDS_AV_PLUGIN) {
+		if (a->region > b->region)
+			a->region = b->region;
+	} else if (a->link != b->link || a->link_op != b->link_op || a->link_k != b->link_k) {
 		a->link = 0;
 		a->link_op = 0;
 		a->link_k = 0;
@@ -297,7 +298,7 @@ void pds_av_widen(struct pds_av *a, const struct pds_av *b)
 bool pds_av_equal(const struct pds_av *a, const struct pds_av *b)
 {
 	return a->kind == b->kind && a->prov == b->prov && a->prov_arg == b->prov_arg &&
-	       a->sym == b->sym && a->id == b->id && a->link == b->link && a->region == b->region &&
+	       a->sym == b->sym && a->id == b->id && a->link == b->link &&
 	       a->link_op == b->link_op && a->link_k == b->link_k && a->smin == b->smin &&
 	       a->smax == b->smax && a->umin == b->umin && a->umax == b->umax &&
 	       a->tval == b->tval && a->tmask == b->tmask;
