@@ -348,6 +348,13 @@ static void from_us(struct pds_av *r, uint64_t lo, uint64_t hi, bool sok, int64_
 		pds_av_unknown(r);
 }
 
+/* Any value at all, with nothing known of it. */
+static bool is_top(const struct pds_av *a)
+{
+	return a->tmask == ~0ull && a->umin == 0 && a->umax == UINT64_MAX && a->smin == INT64_MIN &&
+	       a->smax == INT64_MAX;
+}
+
 static void op_add(struct pds_av *r, const struct pds_av *a, const struct pds_av *b)
 {
 	struct tnum t = tn_add(tn(a), tn(b));
@@ -358,6 +365,10 @@ static void op_add(struct pds_av *r, const struct pds_av *a, const struct pds_av
 	bool so = __builtin_add_overflow(a->smin, b->smin, &slo) |
 		  __builtin_add_overflow(a->smax, b->smax, &shi);
 
+	if (is_top(a) || is_top(b)) { /* every bound overflows: any value */
+		pds_av_unknown(r);
+		return;
+	}
 	from_us(r, uo ? 0 : lo, uo ? UINT64_MAX : hi, !so, slo, shi, t);
 }
 
@@ -594,6 +605,16 @@ void pds_av_alu(struct pds_av *dst, const struct pds_av *src, const struct pds_i
 	}
 	if (dst->kind != PDS_AV_SCALAR || src->kind != PDS_AV_SCALAR) {
 		pds_av_unknown(dst);
+		return;
+	}
+	/* in place: both read every operand bound before writing the result, which
+	 * has no name, provenance or link */
+	if (is64 && op == BPF_ADD && dst != src) {
+		op_add(dst, dst, src);
+		return;
+	}
+	if (is64 && op == BPF_SUB && dst != src) {
+		op_sub(dst, dst, src);
 		return;
 	}
 	if (is64)
