@@ -151,20 +151,6 @@ static bool state_merge(struct pds_astate *a, const struct pds_astate *b, bool w
 	return changed;
 }
 
-static bool state_equal(const struct pds_astate *a, const struct pds_astate *b)
-{
-	if (a->reachable != b->reachable || a->nslots != b->nslots)
-		return false;
-	for (int r = 0; r < 11; r++)
-		if (!pds_av_equal(&a->r[r], &b->r[r]))
-			return false;
-	for (uint32_t i = 0; i < a->nslots; i++)
-		if (a->slots[i].off != b->slots[i].off || a->slots[i].size != b->slots[i].size ||
-		    !pds_av_equal(&a->slots[i].v, &b->slots[i].v))
-			return false;
-	return true;
-}
-
 static void av_uninit(struct pds_av *a)
 {
 	pds_av_unknown(a);
@@ -186,6 +172,145 @@ static void state_top(struct pds_astate *s)
 		pds_av_unknown(&s->r[r]);
 	av_pointer(&s->r[10], PDS_AV_STACK, 0);
 	s->nslots = 0;
+}
+
+/* ------------------------------------------------------------------ kept states */
+
+enum { K_STORED = 0, K_UNINIT, K_TOP, K_FP };
+
+/* The common values, as av_uninit, pds_av_unknown and av_pointer(STACK, 0) make them. */
+static const struct pds_av common[4] = {
+	[K_UNINIT] = {.kind = PDS_AV_UNINIT,
+		      .smin = INT64_MIN,
+		      .smax = INT64_MAX,
+		      .umax = UINT64_MAX,
+		      .tmask = ~0ull},
+	[K_TOP] = {.kind = PDS_AV_SCALAR,
+		   .smin = INT64_MIN,
+		   .smax = INT64_MAX,
+		   .umax = UINT64_MAX,
+		   .tmask = ~0ull},
+	[K_FP] = {.kind = PDS_AV_STACK, .umax = UINT64_MAX, .tmask = ~0ull},
+};
+
+static void common_av(int code, struct pds_av *a)
+{
+	memcpy(a, &common[code], sizeof(*a));
+}
+
+static int code_of(const struct pds_av *a)
+{
+	int code = a->kind == PDS_AV_UNINIT   ? K_UNINIT
+		   : a->kind == PDS_AV_SCALAR ? K_TOP
+		   : a->kind == PDS_AV_STACK  ? K_FP
+					      : K_STORED;
+
+	return code != K_STORED && pds_av_equal(a, &common[code]) ? code : K_STORED;
+}
+
+/* The padding between link_op and the union, zeroed in a kept copy. */
+#define AV_PAD_AT (offsetof(struct pds_av, link_op) + 1)
+#define AV_PAD_LEN (offsetof(struct pds_av, link_k) - AV_PAD_AT)
+#define SLOT_PAD_AT (offsetof(struct pds_slot, size) + 1)
+#define SLOT_PAD_LEN (offsetof(struct pds_slot, v) - SLOT_PAD_AT)
+
+static void kstate_free(struct pds_kstate *k)
+{
+	free(k->data);
+	memset(k, 0, sizeof(*k));
+}
+
+static int kstate_encode(struct pds_kstate *k, const struct pds_astate *s)
+{
+	uint32_t codes = 0, size = 0;
+	unsigned char *p;
+
+	k->reachable = s->reachable;
+	k->links = s->reachable && s->links;
+	k->nslots = s->reachable ? (uint16_t)s->nslots : 0;
+	if (!s->reachable) { /* what an unreachable state holds means nothing */
+		k->codes = 0;
+		k->size = 0;
+		return 0;
+	}
+	for (int r = 0; r < 11; r++) {
+		int c = code_of(&s->r[r]);
+
+		codes |= (uint32_t)c << (2 * r);
+		size += c == K_STORED ? (uint32_t)sizeof(struct pds_av) : 0;
+	}
+	size += s->nslots * (uint32_t)sizeof(struct pds_slot);
+	if (size > k->cap) {
+		unsigned char *d = realloc(k->data, size);
+
+		if (!d)
+			return PDS_CHK_E_NOMEM;
+		k->data = d;
+		k->cap = size;
+	}
+	k->codes = codes;
+	k->size = size;
+	p = k->data;
+	for (int r = 0; r < 11; r++) {
+		if ((codes >> (2 * r) & 3) != K_STORED)
+			continue;
+		memcpy(p, &s->r[r], sizeof(struct pds_av));
+		memset(p + AV_PAD_AT, 0, AV_PAD_LEN);
+		p += sizeof(struct pds_av);
+	}
+	for (uint32_t i = 0; i < s->nslots; i++) {
+		memcpy(p, &s->slots[i], sizeof(struct pds_slot));
+		memset(p + SLOT_PAD_AT, 0, SLOT_PAD_LEN);
+		memset(p + offsetof(struct pds_slot, v) + AV_PAD_AT, 0, AV_PAD_LEN);
+		p += sizeof(struct pds_slot);
+	}
+	return 0;
+}
+
+static int kstate_decode(const struct pds_kstate *k, struct pds_astate *s)
+{
+	const unsigned char *p = k->data;
+
+	if (k->nslots > s->capslots) {
+		struct pds_slot *v = realloc(s->slots, k->nslots * sizeof(*v));
+
+		if (!v)
+			return PDS_CHK_E_NOMEM;
+		s->slots = v;
+		s->capslots = k->nslots;
+	}
+	s->reachable = k->reachable;
+	s->links = k->links;
+	s->nslots = k->nslots;
+	for (int r = 0; r < 11; r++) {
+		int c = (int)(k->codes >> (2 * r) & 3);
+
+		if (!k->reachable) { /* nothing, but r10 stays the frame pointer */
+			common_av(r == 10 ? K_FP : K_UNINIT, &s->r[r]);
+		} else if (c == K_STORED) {
+			memcpy(&s->r[r], p, sizeof(struct pds_av));
+			p += sizeof(struct pds_av);
+		} else {
+			common_av(c, &s->r[r]);
+		}
+	}
+	if (k->nslots)
+		memcpy(s->slots, p, k->nslots * sizeof(struct pds_slot));
+	return 0;
+}
+
+static bool kstate_equal(const struct pds_kstate *a, const struct pds_kstate *b)
+{
+	return a->reachable == b->reachable && a->nslots == b->nslots && a->codes == b->codes &&
+	       a->size == b->size && (!a->size || !memcmp(a->data, b->data, a->size));
+}
+
+static void kstate_swap(struct pds_kstate *a, struct pds_kstate *b)
+{
+	struct pds_kstate t = *a;
+
+	*a = *b;
+	*b = t;
 }
 
 /* ------------------------------------------------------------------ helpers */
@@ -812,6 +937,30 @@ static int refine_succ(const struct pds_absint *ai, uint32_t b, int k, struct pd
 	return 0;
 }
 
+bool pds_absint_edge_feasible(const struct pds_absint *ai, uint32_t b, int k,
+			      const struct pds_astate *s)
+{
+	const struct pds_block *blk = &ai->cfg->blocks[b];
+	const struct pds_insn *in = &ai->cfg->prog->insns[blk->last];
+	struct pds_av x, y;
+
+	if (!s->reachable)
+		return false;
+	if (BPF_OP(in->code) == BPF_JA || BPF_OP(in->code) == BPF_EXIT ||
+	    (BPF_CLASS(in->code) != BPF_JMP && BPF_CLASS(in->code) != BPF_JMP32) ||
+	    BPF_OP(in->code) == BPF_CALL)
+		return true;
+	x = s->r[in->dst];
+	if (BPF_SRC(in->code) == BPF_X)
+		y = s->r[in->src];
+	else if (BPF_CLASS(in->code) == BPF_JMP32)
+		pds_av_const(&y, (uint32_t)in->imm);
+	else
+		pds_av_const(&y, (uint64_t)(int64_t)in->imm);
+	return pds_av_refine(&x, &y, BPF_OP(in->code), BPF_CLASS(in->code) == BPF_JMP32,
+			     k == 1 || blk->nsucc == 1);
+}
+
 /*
  * Blocks this short are stepped again rather than remembered: stepping a few
  * instructions costs less than copying a remembered state from memory that is
@@ -876,7 +1025,7 @@ int pds_absint_entry(const struct pds_absint *ai, uint32_t b, struct pds_astate 
 	}
 	if (ai->anchor[b] == UINT32_MAX)
 		return PDS_CHK_E_INVAL; /* a chain longer than the anchors allow */
-	err = pds_astate_copy(out, &ai->in[ai->anchor[b]]);
+	err = kstate_decode(&ai->in[ai->anchor[b]], out);
 	while (!err && n--) {
 		err = advance(ai, b, succ_index(&ai->cfg->blocks[b], chain[n]), out);
 		b = chain[n];
@@ -1132,27 +1281,37 @@ static int pull(const struct pds_absint *ai, uint32_t b, struct pds_astate *acc,
 	return err;
 }
 
+bool pds_absint_anchor_reachable(const struct pds_absint *ai, uint32_t b)
+{
+	return ai->anchor[b] != UINT32_MAX && ai->in[ai->anchor[b]].reachable;
+}
+
 /*
  * Takes the pulled state acc into anchor b's entry: joined while the head of a
  * loop has changed fewer than WIDEN_AFTER times, widened after (never when
- * narrowing). Returns whether the entry changed.
+ * narrowing). ks is a scratch kept state, cur a scratch state. Returns whether
+ * the entry changed.
  */
-static int settle(struct pds_absint *ai, uint32_t b, struct pds_astate *acc, uint32_t *changes,
-		  bool narrow, bool *changed)
+static int settle(struct pds_absint *ai, uint32_t b, const struct pds_astate *acc,
+		  struct pds_astate *cur, struct pds_kstate *ks, uint32_t *changes, bool narrow,
+		  bool *changed)
 {
-	struct pds_astate *in = &ai->in[ai->anchor[b]];
-	int err = 0;
+	struct pds_kstate *in = &ai->in[ai->anchor[b]];
+	int err;
 
+	*changed = false;
 	if (narrow || !is_header(ai->cfg, b) || changes[b] < WIDEN_AFTER) {
-		*changed = !state_equal(in, acc);
-		if (*changed) { /* acc is scratch: the states trade places */
-			struct pds_astate t = *in;
-
-			*in = *acc;
-			*acc = t;
+		err = kstate_encode(ks, acc);
+		if (!err && !kstate_equal(in, ks)) {
+			*changed = true;
+			kstate_swap(in, ks);
 		}
 	} else {
-		*changed = state_merge(in, acc, true);
+		err = kstate_decode(in, cur);
+		if (!err && state_merge(cur, acc, true)) {
+			*changed = true;
+			err = kstate_encode(in, cur);
+		}
 	}
 	if (*changed) {
 		touch(ai, b);
@@ -1165,6 +1324,7 @@ static int settle(struct pds_absint *ai, uint32_t b, struct pds_astate *acc, uin
 static int sweep(struct pds_absint *ai, const struct pds_func *f, uint32_t *changes, bool *changed)
 {
 	struct pds_astate acc = {0}, tmp = {0};
+	struct pds_kstate ks = {0};
 	int err = 0;
 
 	*changed = false;
@@ -1176,11 +1336,12 @@ static int sweep(struct pds_absint *ai, const struct pds_func *f, uint32_t *chan
 			continue;
 		err = pull(ai, b, &acc, &tmp, NULL);
 		if (!err)
-			err = settle(ai, b, &acc, changes, true, &c);
+			err = settle(ai, b, &acc, &tmp, &ks, changes, true, &c);
 		*changed |= c;
 	}
 	pds_astate_free(&acc);
 	pds_astate_free(&tmp);
+	kstate_free(&ks);
 	return err;
 }
 
@@ -1239,6 +1400,7 @@ static int ascend(struct pds_absint *ai, const struct pds_func *f, uint32_t *cha
 {
 	struct heap h = {pds_calloc(f->norder, sizeof(uint32_t)), 0, pds_calloc(f->norder, 1)};
 	struct pds_astate acc = {0}, tmp = {0};
+	struct pds_kstate ks = {0};
 	struct entry_cache ec[ENTRY_CACHE];
 	uint64_t work = 0, limit = (uint64_t)f->norder * MAX_SWEEPS;
 	int err = 0;
@@ -1265,12 +1427,13 @@ static int ascend(struct pds_absint *ai, const struct pds_func *f, uint32_t *cha
 		}
 		err = pull(ai, b, &acc, &tmp, ec);
 		if (!err)
-			err = settle(ai, b, &acc, changes, false, &changed);
+			err = settle(ai, b, &acc, &tmp, &ks, changes, false, &changed);
 		for (uint32_t k = ai->down_at[a]; !err && changed && k < ai->down_at[a + 1]; k++)
 			heap_push(&h, ai->cfg->blocks[ai->down[k]].rpo);
 	}
 	pds_astate_free(&acc);
 	pds_astate_free(&tmp);
+	kstate_free(&ks);
 	for (int k = 0; k < ENTRY_CACHE; k++)
 		pds_astate_free(&ec[k].s);
 	free(h.v);
@@ -1286,14 +1449,18 @@ static int run_func(struct pds_absint *ai, uint32_t func, uint32_t *changes)
 
 	err = ascend(ai, f, changes, &settled);
 	if (!err && !settled) {
+		struct pds_astate top = {0};
+
 		/* did not stabilise: the top state is sound everywhere */
+		state_top(&top);
 		for (uint32_t i = 0; i < f->norder; i++) {
 			if (ai->anchor[f->order[i]] == UINT32_MAX)
 				continue;
-			state_top(&ai->in[ai->anchor[f->order[i]]]);
+			if (kstate_encode(&ai->in[ai->anchor[f->order[i]]], &top))
+				err = PDS_CHK_E_NOMEM;
 			touch(ai, f->order[i]);
 		}
-		return 0;
+		return err;
 	}
 	/*
 	 * Narrowing: one descending sweep in reverse postorder. Every sweep keeps a
@@ -1350,7 +1517,7 @@ int pds_absint_run(struct pds_absint *ai)
 void pds_absint_free(struct pds_absint *ai)
 {
 	for (uint32_t i = 0; ai->in && i < ai->nanchors; i++)
-		pds_astate_free(&ai->in[i]);
+		kstate_free(&ai->in[i]);
 	/* Only blocks whose out-state was remembered hold one (see run_body): the
 	 * others' slots are left untouched, never even read. */
 	for (uint32_t i = 0; ai->out && ai->out_ver && i < ai->nout; i++)

@@ -204,6 +204,20 @@ void pds_av_truncate(struct pds_av *a, int size);
 
 /* Abstract interpretation (absint.c). */
 
+/*
+ * An entry state as an anchor keeps it: registers holding one of the common
+ * values (uninitialised, unknown, the frame pointer) are named by a 2-bit code
+ * each, the others and the stack slots are packed into data. Two kept states
+ * are equal exactly when their bytes are.
+ */
+struct pds_kstate {
+	bool reachable, links;
+	uint16_t nslots;
+	uint32_t codes;	    /* 2 bits per register, r0 lowest */
+	uint32_t size, cap; /* bytes used and allocated in data */
+	unsigned char *data;
+};
+
 /* The longest chain of blocks without a state of their own (see absint.c). */
 #define PDS_ABSINT_CHAIN_BLOCKS 8u
 
@@ -213,7 +227,7 @@ struct pds_absint {
 	struct pds_quantities *quants;
 	/* Entry states, of anchor blocks only: in[anchor[b]]. Another block's entry
 	 * is computed from the anchor up[b] its chain hangs from (pds_absint_entry). */
-	struct pds_astate *in;
+	struct pds_kstate *in;
 	uint32_t *anchor; /* per block: index into in, UINT32_MAX when not an anchor */
 	uint32_t *up;	  /* per block: the anchor its entry state comes from */
 	uint32_t nanchors;
@@ -236,8 +250,13 @@ void pds_astate_free(struct pds_astate *s);
 int pds_astate_copy(struct pds_astate *dst, const struct pds_astate *src);
 /* Applies one instruction to s (the fall-through effect for jumps). */
 int pds_absint_step(const struct pds_absint *ai, struct pds_astate *s, uint32_t slot);
+/* Whether a run may reach anchor b (a loop's head is one). */
+bool pds_absint_anchor_reachable(const struct pds_absint *ai, uint32_t b);
 /* Block b's entry state, into out (unreachable when no run gets there). */
 int pds_absint_entry(const struct pds_absint *ai, uint32_t b, struct pds_astate *out);
+/* Whether block b's edge k may be taken, s being the state after its instructions. */
+bool pds_absint_edge_feasible(const struct pds_absint *ai, uint32_t b, int k,
+			      const struct pds_astate *s);
 /* The state on the edge from block b to successor index k, from its entry state. */
 int pds_absint_edge(const struct pds_absint *ai, uint32_t b, int k, struct pds_astate *out);
 /* The lowest 8-aligned stack offset a helper may write through its stack-pointer

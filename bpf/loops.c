@@ -434,6 +434,17 @@ static int run_block(struct lctx *c, uint32_t b, struct dstate *d, struct pds_as
 static void record_test(struct lctx *c, uint32_t k, const struct dstate *d,
 			const struct pds_astate *s);
 
+/* Whether a run of block b that ends in state s may go back to the loop's head. */
+static bool goes_back(const struct lctx *c, uint32_t b, const struct pds_astate *s)
+{
+	const struct pds_block *blk = &c->cfg->blocks[b];
+
+	for (int k = 0; k < blk->nsucc; k++)
+		if (blk->succ[k] == c->loop->header && pds_absint_edge_feasible(c->ai, b, k, s))
+			return true;
+	return false;
+}
+
 static bool merge_into(const struct lctx *c, struct dstate *dst, const struct dstate *src,
 		       bool widen)
 {
@@ -458,10 +469,12 @@ static bool merge_into(const struct lctx *c, struct dstate *dst, const struct ds
 /*
  * The symbolic pass runs each body block from its symbolic entry until no entry
  * changes. The round that changes nothing ran every block from its final entry:
- * what it saw at the latches (joined into c->latch) and at the exit tests
- * (c->tests, by body position) is the result. A pass that does not settle knows
- * nothing inside the loop; the latches and tests are then run once more from
- * the unknown entries (*settled false).
+ * what it saw at the latches that may go back to the head (joined into
+ * c->latch) and at the exit tests (c->tests, by body position) is the result.
+ * A block no run reaches (its abstract entry state is unreachable) adds
+ * nothing. A pass that does not settle knows nothing inside the loop; the
+ * latches and tests are then run once more from the unknown entries (*settled
+ * false).
  */
 static int symbolic_pass(struct lctx *c, bool *settled)
 {
@@ -489,7 +502,9 @@ static int symbolic_pass(struct lctx *c, bool *settled)
 			err = run_block(c, b, d, &s, false);
 			if (err)
 				break;
-			if (c->role[k] & ROLE_LATCH)
+			if (!s.reachable)
+				continue; /* no run gets here: the block adds nothing */
+			if ((c->role[k] & ROLE_LATCH) && goes_back(c, b, &s))
 				merge_into(c, c->latch, d, false);
 			if (c->role[k] & ROLE_TEST)
 				record_test(c, k, d, &s);
@@ -516,7 +531,7 @@ static int symbolic_pass(struct lctx *c, bool *settled)
 			if (!din(c, c->pos[l->latches[k]])->reached)
 				continue;
 			err = run_block(c, l->latches[k], d, &s, false);
-			if (!err)
+			if (!err && goes_back(c, l->latches[k], &s))
 				merge_into(c, c->latch, d, false);
 		}
 	}
@@ -1144,7 +1159,7 @@ static int collect_test(struct lctx *c, uint32_t k)
 
 	d_top_all(d->v, NV);
 	err = run_block(c, c->order[k], d, &s, true);
-	if (!err)
+	if (!err && s.reachable)
 		record_test(c, k, d, &s);
 	pds_astate_free(&s);
 	return err;
@@ -1501,6 +1516,13 @@ int pds_loop_bound(const struct pds_absint *ai, uint32_t li, struct pds_loop_bou
 	err = setup(&c);
 	if (!err)
 		err = symbolic_pass(&c, &settled);
+	if (!err && !c.latch->reached) {
+		/* no run of the body goes back to the head: the loop never iterates */
+		out->verdict = PDS_VERDICT_PROVEN;
+		out->iters = 0;
+		err = pds_poly_const(&out->poly, 0);
+		goto out;
+	}
 	if (!err)
 		err = gather_tests(&c, settled, &tests, &nt);
 	res = c.res;
@@ -1508,6 +1530,7 @@ int pds_loop_bound(const struct pds_absint *ai, uint32_t li, struct pds_loop_bou
 		err = analyse_test(&c, &tests[i], &res[i]);
 	if (!err)
 		err = decide(&c, tests, res, nt, out);
+out:
 	for (uint32_t k = 0; c.order && k < c.loop->nblocks; k++)
 		c.pos[c.order[k]] = UINT32_MAX;
 	free(c.order); /* the whole per-loop allocation (setup) */

@@ -32,9 +32,11 @@ struct tctx {
 	struct cost *loop_cost;	       /* per loop, one entry */
 	struct cost *func_cost;	       /* per function */
 	bool *func_done;
-	bool *func_busy;   /* cost being computed: a callback reached again is a cycle */
-	bool *callback;	   /* per function: its address is taken (kernel callbacks) */
-	bool cb_cycle;	   /* a callback runs, through helpers, inside itself */
+	bool *func_busy;    /* cost being computed: a callback reached again is a cycle */
+	bool *callback;	    /* per function: its address is taken (kernel callbacks) */
+	bool cb_cycle;	    /* a callback runs, through helpers, inside itself */
+	uint32_t *by_depth; /* loop indices by increasing nesting depth */
+	uint32_t nloops_by_depth;
 	struct cost *dist; /* per block, scratch */
 	bool *dist_set;
 	const struct pds_chk_term_opts *opts;
@@ -408,11 +410,10 @@ static int func_cost(struct tctx *t, uint32_t f)
 	t->func_busy[f] = true;
 	for (uint32_t k = 0; !err && k < fn->ncallees; k++)
 		err = func_cost(t, fn->callees[k]);
-	/* loops of this function, innermost first */
-	for (uint32_t d = 64; !err && d > 0; d--)
-		for (uint32_t li = 0; !err && li < t->cfg.nloops; li++)
-			if (t->cfg.loops[li].func == f && t->cfg.loops[li].depth == d)
-				err = loop_cost(t, li);
+	/* loops of this function, innermost first, at any depth */
+	for (uint32_t k = t->nloops_by_depth; !err && k-- > 0;)
+		if (t->cfg.loops[t->by_depth[k]].func == f)
+			err = loop_cost(t, t->by_depth[k]);
 	if (!err)
 		err = region_cost(t, &r, &t->func_cost[f]);
 	t->func_busy[f] = false;
@@ -653,7 +654,7 @@ static int analyse(struct tctx *t)
 		const struct pds_loop *l = &t->cfg.loops[li];
 
 		/* a loop's head is an anchor: its state is kept */
-		if (!t->ai.in[t->ai.anchor[l->header]].reachable) { /* dead code: never runs */
+		if (!pds_absint_anchor_reachable(&t->ai, l->header)) { /* dead code: never runs */
 			memset(&t->bounds[li], 0, sizeof(t->bounds[li]));
 			t->bounds[li].exit_slot = -1;
 			pds_poly_init(&t->bounds[li].poly);
@@ -676,6 +677,30 @@ static int analyse(struct tctx *t)
 	return err;
 }
 
+/* t->by_depth: the loops by increasing depth (a counting sort: depths are small). */
+static int sort_by_depth(struct tctx *t)
+{
+	uint32_t maxd = 0, *at;
+
+	for (uint32_t li = 0; li < t->cfg.nloops; li++)
+		maxd = t->cfg.loops[li].depth > maxd ? t->cfg.loops[li].depth : maxd;
+	t->by_depth = pds_calloc(t->cfg.nloops + 1, sizeof(*t->by_depth));
+	at = pds_calloc((size_t)maxd + 2, sizeof(*at));
+	if (!t->by_depth || !at) {
+		free(at);
+		return PDS_CHK_E_NOMEM;
+	}
+	for (uint32_t li = 0; li < t->cfg.nloops; li++)
+		at[t->cfg.loops[li].depth + 1]++;
+	for (uint32_t d = 0; d <= maxd; d++)
+		at[d + 1] += at[d];
+	for (uint32_t li = 0; li < t->cfg.nloops; li++)
+		t->by_depth[at[t->cfg.loops[li].depth]++] = li;
+	t->nloops_by_depth = t->cfg.nloops;
+	free(at);
+	return 0;
+}
+
 static int compute_bound(struct tctx *t)
 {
 	struct pds_chk_term_report *r = t->rep;
@@ -690,7 +715,9 @@ static int compute_bound(struct tctx *t)
 	if (!t->loop_cost || !t->func_cost || !t->func_done || !t->func_busy || !t->dist ||
 	    !t->dist_set)
 		return PDS_CHK_E_NOMEM;
-	err = func_cost(t, 0);
+	err = sort_by_depth(t);
+	if (!err)
+		err = func_cost(t, 0);
 	if (err)
 		return err;
 	if (t->cb_cycle) {
@@ -723,6 +750,7 @@ static void tctx_free(struct tctx *t)
 	free(t->func_done);
 	free(t->func_busy);
 	free(t->callback);
+	free(t->by_depth);
 	free(t->dist);
 	free(t->dist_set);
 	pds_absint_free(&t->ai);
