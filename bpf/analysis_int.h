@@ -31,9 +31,9 @@ struct pds_block {
 	uint32_t func;	      /* index of the subprogram the block belongs to */
 	uint32_t succ[2];     /* successor blocks; UINT32_MAX when absent */
 	uint8_t nsucc;
-	bool exits; /* ends with exit */
-	uint32_t *preds;
-	uint32_t npreds, cappreds;
+	bool exits;	 /* ends with exit */
+	uint32_t *preds; /* into the CFG's pred_pool */
+	uint32_t npreds;
 	uint32_t rpo;		    /* reverse-postorder index inside its function */
 	uint32_t idom;		    /* immediate dominator; itself for the entry */
 	int loop;		    /* innermost loop containing the block, or -1 */
@@ -46,7 +46,7 @@ struct pds_loop {
 	uint32_t func;
 	int parent;	  /* enclosing loop or -1 */
 	uint32_t depth;	  /* 1 = outermost */
-	uint32_t *blocks; /* body, header included */
+	uint32_t *blocks; /* body in reverse postorder: the header first */
 	uint32_t nblocks;
 	uint32_t *latches; /* sources of back edges */
 	uint32_t nlatches;
@@ -67,7 +67,8 @@ struct pds_cfg {
 	const struct pds_chk_prog *prog;
 	struct pds_block *blocks;
 	uint32_t nblocks;
-	uint32_t *block_of; /* slot -> block */
+	uint32_t *pred_pool; /* every block's predecessors */
+	uint32_t *block_of;  /* slot -> block */
 	struct pds_func *funcs;
 	uint32_t nfuncs;
 	struct pds_loop *loops;

@@ -30,12 +30,18 @@ static int64_t jump_target(const struct pds_insn *in, uint32_t i)
 
 uint32_t pds_cfg_func_of_slot(const struct pds_cfg *cfg, uint32_t slot)
 {
-	uint32_t f = 0;
+	uint32_t lo = 0, hi = cfg->nfuncs;
 
-	for (uint32_t i = 0; i < cfg->nfuncs; i++)
-		if (cfg->funcs[i].start <= slot)
-			f = i;
-	return f;
+	/* the last function starting at or before slot (starts increase) */
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (cfg->funcs[mid].start <= slot)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 static int mark_leaders(const struct pds_chk_prog *p, uint8_t *leader, uint8_t *tail)
@@ -66,25 +72,10 @@ static int mark_leaders(const struct pds_chk_prog *p, uint8_t *leader, uint8_t *
 	return 0;
 }
 
-static int add_pred(struct pds_block *b, uint32_t pred)
-{
-	if (b->npreds == b->cappreds) {
-		uint32_t cap = b->cappreds ? b->cappreds * 2 : 2;
-		uint32_t *v = realloc(b->preds, cap * sizeof(*v));
-
-		if (!v)
-			return PDS_CHK_E_NOMEM;
-		b->preds = v;
-		b->cappreds = cap;
-	}
-	b->preds[b->npreds++] = pred;
-	return 0;
-}
-
 static int make_blocks(struct pds_cfg *cfg, const uint8_t *leader, const uint8_t *tail)
 {
 	const struct pds_chk_prog *p = cfg->prog;
-	uint32_t n = 0;
+	uint32_t n = 0, func = 0;
 
 	for (uint32_t i = 0; i < p->nslots; i++)
 		n += leader[i] || i == 0;
@@ -96,8 +87,10 @@ static int make_blocks(struct pds_cfg *cfg, const uint8_t *leader, const uint8_t
 		if (i == 0 || leader[i]) {
 			struct pds_block *b = &cfg->blocks[cfg->nblocks++];
 
+			while (func + 1 < cfg->nfuncs && cfg->funcs[func + 1].start <= i)
+				func++;
 			b->first = i;
-			b->func = pds_cfg_func_of_slot(cfg, i);
+			b->func = func;
 			b->succ[0] = b->succ[1] = NONE;
 			b->loop = -1;
 		}
@@ -111,6 +104,7 @@ static int make_blocks(struct pds_cfg *cfg, const uint8_t *leader, const uint8_t
 static int link_blocks(struct pds_cfg *cfg)
 {
 	const struct pds_chk_prog *p = cfg->prog;
+	size_t total = 0, at = 0;
 
 	for (uint32_t k = 0; k < cfg->nblocks; k++) {
 		struct pds_block *b = &cfg->blocks[k];
@@ -130,9 +124,24 @@ static int link_blocks(struct pds_cfg *cfg)
 			b->succ[b->nsucc++] = cfg->block_of[next];
 		}
 		for (int s = 0; s < b->nsucc; s++)
-			if (add_pred(&cfg->blocks[b->succ[s]], k))
-				return PDS_CHK_E_NOMEM;
+			cfg->blocks[b->succ[s]].npreds++;
+		total += b->nsucc;
 	}
+	/* one array holds every block's predecessors, in the order of the edges */
+	cfg->pred_pool = pds_calloc(total + 1, sizeof(*cfg->pred_pool));
+	if (!cfg->pred_pool)
+		return PDS_CHK_E_NOMEM;
+	for (uint32_t k = 0; k < cfg->nblocks; k++) {
+		cfg->blocks[k].preds = cfg->pred_pool + at;
+		at += cfg->blocks[k].npreds;
+		cfg->blocks[k].npreds = 0;
+	}
+	for (uint32_t k = 0; k < cfg->nblocks; k++)
+		for (int s = 0; s < cfg->blocks[k].nsucc; s++) {
+			struct pds_block *t = &cfg->blocks[cfg->blocks[k].succ[s]];
+
+			t->preds[t->npreds++] = k;
+		}
 	return 0;
 }
 
@@ -278,14 +287,17 @@ static int number_dom_tree(struct pds_cfg *cfg, struct pds_func *f)
 	return 0;
 }
 
+/* Appends x; the array doubles when its length reaches a power of two (from 4). */
 static int add_u32(uint32_t **v, uint32_t *n, uint32_t x)
 {
-	uint32_t *nv = realloc(*v, (*n + 1) * sizeof(**v));
+	if (*n == 0 || (*n >= 4 && (*n & (*n - 1)) == 0)) {
+		uint32_t *nv = realloc(*v, (*n < 4 ? 4 : 2 * (size_t)*n) * sizeof(**v));
 
-	if (!nv)
-		return PDS_CHK_E_NOMEM;
-	nv[(*n)++] = x;
-	*v = nv;
+		if (!nv)
+			return PDS_CHK_E_NOMEM;
+		*v = nv;
+	}
+	(*v)[(*n)++] = x;
 	return 0;
 }
 
@@ -338,6 +350,15 @@ static int new_loop(struct pds_cfg *cfg, uint32_t header, uint8_t *in)
 	return (int)cfg->nloops++;
 }
 
+static int by_rpo(const void *a, const void *b, void *ctx)
+{
+	const struct pds_cfg *cfg = ctx;
+	uint32_t x = cfg->blocks[*(const uint32_t *)a].rpo,
+		 y = cfg->blocks[*(const uint32_t *)b].rpo;
+
+	return x < y ? -1 : x > y;
+}
+
 static int find_loops(struct pds_cfg *cfg, struct pds_func *f)
 {
 	uint8_t *in = pds_calloc(cfg->nblocks, 1);
@@ -366,6 +387,10 @@ static int find_loops(struct pds_cfg *cfg, struct pds_func *f)
 		/* clear the marks of this loop's body only: linear over all loops */
 		for (uint32_t k = 0; li >= 0 && k < cfg->loops[li].nblocks; k++)
 			in[cfg->loops[li].blocks[k]] = 0;
+		/* the body in reverse postorder, the head first (it dominates the rest) */
+		if (li >= 0 && cfg->loops[li].nblocks > 1)
+			qsort_r(cfg->loops[li].blocks, cfg->loops[li].nblocks, sizeof(uint32_t),
+				by_rpo, cfg);
 	}
 	free(in);
 	return err;
@@ -542,8 +567,7 @@ int pds_cfg_build(const struct pds_chk_prog *prog, struct pds_cfg *cfg)
 
 void pds_cfg_free(struct pds_cfg *cfg)
 {
-	for (uint32_t i = 0; cfg->blocks && i < cfg->nblocks; i++)
-		free(cfg->blocks[i].preds);
+	free(cfg->pred_pool);
 	free(cfg->blocks);
 	free(cfg->block_of);
 	for (uint32_t i = 0; cfg->funcs && i < cfg->nfuncs; i++) {

@@ -1048,24 +1048,44 @@ const char *pds_obj_var_name(const struct pds_chk_prog *prog, size_t slot, int r
 	return NULL;
 }
 
+/* Digits at *s as a number of at most 6 digits, moving s past them; -1 when none. */
+static long parse_digits(const char **s)
+{
+	long v = 0;
+	int n = 0;
+
+	while (**s >= '0' && **s <= '9' && n < 6) {
+		v = v * 10 + (**s - '0');
+		(*s)++;
+		n++;
+	}
+	return n && !(**s >= '0' && **s <= '9') ? v : -1;
+}
+
 /* "r7" or "[r10-8]" as the termination analysis writes them. */
 static bool parse_ivar(const char *ivar, int *reg, int32_t *off)
 {
-	int n = 0, r;
-	long o;
+	const char *p = ivar;
+	long v;
 
 	*off = 0;
-	if (sscanf(ivar, "r%d%n", &r, &n) == 1 && !ivar[n] && r >= 0 && r <= 9) {
-		*reg = r;
+	if (p[0] == 'r') {
+		p++;
+		v = parse_digits(&p);
+		if (v < 0 || v > 9 || *p)
+			return false;
+		*reg = (int)v;
 		return true;
 	}
-	n = 0;
-	if (sscanf(ivar, "[r10%ld]%n", &o, &n) == 1 && n && !ivar[n] && o < 0 && o >= INT16_MIN) {
-		*reg = -1;
-		*off = (int32_t)o;
-		return true;
-	}
-	return false;
+	if (strncmp(p, "[r10-", 5))
+		return false;
+	p += 5;
+	v = parse_digits(&p);
+	if (v <= 0 || v > -(long)INT16_MIN || strcmp(p, "]"))
+		return false;
+	*reg = -1;
+	*off = (int32_t)-v;
+	return true;
 }
 
 char *pds_obj_ivar_label(const struct pds_chk_prog *prog, size_t slot, size_t head,

@@ -76,6 +76,7 @@ struct lctx {
 	int nv;		   /* registers, then the slots the loop reaches (see reach) */
 	uint32_t *changes;
 	uint8_t *role;	      /* per body block: ROLE_LATCH, ROLE_TEST */
+	uint8_t *cut;	      /* per body block: a test whose bound counts in a cut (decide) */
 	struct dstate *latch; /* join over latches of the state at the end of the latch */
 };
 
@@ -680,14 +681,32 @@ static void fail(struct tres *r, const char *rule, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* "r3", "[r10-8]" or "?" into buf (at least 16 bytes): once per loop, no printf. */
 static void var_name(int var, char *buf, size_t size)
 {
-	if (var < 0)
+	char digits[12];
+	int n = 0, at = 0;
+	unsigned v;
+
+	if (size < 16 || var < 0) {
 		snprintf(buf, size, "?");
-	else if (var < 11)
-		snprintf(buf, size, "r%d", var);
-	else
-		snprintf(buf, size, "[r10-%d]", (var - 10) * 8);
+		return;
+	}
+	v = var < 11 ? (unsigned)var : (unsigned)(var - 10) * 8;
+	do
+		digits[n++] = (char)('0' + v % 10);
+	while ((v /= 10) && n < (int)sizeof(digits));
+	if (var < 11) {
+		buf[at++] = 'r';
+	} else {
+		memcpy(buf, "[r10-", 5);
+		at = 5;
+	}
+	while (n)
+		buf[at++] = digits[--n];
+	if (var >= 11)
+		buf[at++] = ']';
+	buf[at] = '\0';
 }
 
 /* The IV of the latch state for var: step interval and width; false if none. */
@@ -1257,13 +1276,11 @@ static void take_result(struct pds_loop_bound *out, const struct tres *r, uint32
 static int decide(struct lctx *c, struct test *tests, struct tres *res, uint32_t nt,
 		  struct pds_loop_bound *out)
 {
-	uint8_t *cut = pds_calloc(c->loop->nblocks, 1);
+	uint8_t *cut = c->cut;
 	int best = -1, reason = -1, err = 0;
 	bool all_never = true; /* also when the loop has no exit at all */
 	uint64_t sum = 0;
 
-	if (!cut)
-		return PDS_CHK_E_NOMEM;
 	for (uint32_t i = 0; i < nt; i++) {
 		bool feasible = true;
 
@@ -1339,7 +1356,6 @@ static int decide(struct lctx *c, struct test *tests, struct tres *res, uint32_t
 			 "its bounded exits do not cover every path around the loop");
 	}
 out:
-	free(cut);
 	return err;
 }
 
@@ -1360,15 +1376,6 @@ static int gather_tests(struct lctx *c, bool settled, struct test **tests, uint3
 			c->tests[(*nt)++] = c->tests[k];
 	}
 	return err;
-}
-
-static int rpo_cmp_ctx(const void *a, const void *b, void *ctx)
-{
-	const struct pds_cfg *cfg = ctx;
-	uint32_t x = cfg->blocks[*(const uint32_t *)a].rpo,
-		 y = cfg->blocks[*(const uint32_t *)b].rpo;
-
-	return x < y ? -1 : x > y;
 }
 
 /*
@@ -1466,7 +1473,7 @@ static int setup(struct lctx *c)
 	o_tests = o_latch + c->dsize;
 	o_res = o_tests + align16(n * sizeof(*c->tests));
 	o_role = o_res + n * sizeof(*c->res);
-	total = o_role + n;
+	total = o_role + 2 * n;
 	a = pds_calloc(1, total);
 	if (!a)
 		return PDS_CHK_E_NOMEM;
@@ -1477,9 +1484,8 @@ static int setup(struct lctx *c)
 	c->tests = (struct test *)(void *)(a + o_tests);
 	c->res = (struct tres *)(void *)(a + o_res);
 	c->role = a + o_role;
-	memcpy(c->order, l->blocks, n * sizeof(*c->order));
-	if (n > 1)
-		qsort_r(c->order, n, sizeof(*c->order), rpo_cmp_ctx, (void *)c->cfg);
+	c->cut = c->role + n;
+	memcpy(c->order, l->blocks, n * sizeof(*c->order)); /* in reverse postorder */
 	for (uint32_t k = 0; k < n; k++)
 		c->pos[c->order[k]] = k;
 	for (uint32_t k = 0; k < l->nlatches; k++)

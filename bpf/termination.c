@@ -345,30 +345,16 @@ static int region_cost(struct tctx *t, const struct region *r, struct cost *res)
 	return err;
 }
 
-static int rpo_cmp(const void *a, const void *b, void *ctx)
-{
-	const struct pds_cfg *cfg = ctx;
-	uint32_t x = cfg->blocks[*(const uint32_t *)a].rpo,
-		 y = cfg->blocks[*(const uint32_t *)b].rpo;
-
-	return x < y ? -1 : x > y;
-}
-
 static int loop_cost(struct tctx *t, uint32_t li)
 {
 	const struct pds_loop *l = &t->cfg.loops[li];
 	const struct pds_loop_bound *bd = &t->bounds[li];
-	uint32_t *blocks = pds_calloc(l->nblocks, sizeof(*blocks));
-	struct region r = {.loop = (int)li, .entry = l->header, .blocks = blocks, .n = l->nblocks};
+	struct region r = {
+		.loop = (int)li, .entry = l->header, .blocks = l->blocks, .n = l->nblocks};
 	struct cost per = {0}, iters = {0}, *c = &t->loop_cost[li];
 	int err;
 
-	if (!blocks)
-		return PDS_CHK_E_NOMEM;
-	memcpy(blocks, l->blocks, l->nblocks * sizeof(*blocks));
-	qsort_r(blocks, l->nblocks, sizeof(*blocks), rpo_cmp, &t->cfg);
-	err = region_cost(t, &r, &per);
-	free(blocks);
+	err = region_cost(t, &r, &per); /* a loop's blocks are in reverse postorder */
 	if (err)
 		return err;
 	/* (iterations + 1) passes at most */
