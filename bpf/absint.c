@@ -205,12 +205,14 @@ static int code_of(const struct pds_av *a)
 		   : a->kind == PDS_AV_STACK  ? K_FP
 					      : K_STORED;
 
-	return code != K_STORED && pds_av_equal(a, &common[code]) ? code : K_STORED;
+	/* each common value knows no bit: most others fail at the first test */
+	return code != K_STORED && a->tmask == ~0ull && pds_av_equal(a, &common[code]) ? code
+										       : K_STORED;
 }
 
-/* The padding between link_op and the union, zeroed in a kept copy. */
-#define AV_PAD_AT (offsetof(struct pds_av, link_op) + 1)
-#define AV_PAD_LEN (offsetof(struct pds_av, link_k) - AV_PAD_AT)
+/* The bytes after the fields, zeroed in a kept copy. */
+#define AV_PAD_AT offsetof(struct pds_av, spare)
+#define AV_PAD_LEN (sizeof(struct pds_av) - AV_PAD_AT)
 #define SLOT_PAD_AT (offsetof(struct pds_slot, size) + 1)
 #define SLOT_PAD_LEN (offsetof(struct pds_slot, v) - SLOT_PAD_AT)
 

@@ -4,6 +4,7 @@
 #define PDS_BPF_ANALYSIS_INT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <pds/analysis.h>
@@ -152,24 +153,26 @@ enum pds_av_prov {
 };
 
 struct pds_av {
-	uint8_t kind;
-	uint8_t prov;
-	uint16_t prov_arg;
-	uint32_t sym;  /* quantity id of a scalar read from the host, 0 when none */
-	uint32_t id;   /* value number: 1 + the slot that defined it, 0 when merged */
-	uint32_t link; /* this value is floor(value #link / k) (* k): x % k = x - that */
-	uint8_t link_op;
+	int64_t smin, smax;
+	uint64_t umin, umax;
+	uint64_t tval, tmask; /* known bits: bit known when its tmask bit is 0 */
+	uint32_t sym;	      /* quantity id of a scalar read from the host, 0 when none */
+	uint32_t id;	      /* value number: 1 + the slot that defined it, 0 when merged */
+	uint32_t link;	      /* this value is floor(value #link / k) (* k): x % k = x - that */
 	union {
 		uint32_t link_k; /* SCALAR: k of the link (a positive 32-bit immediate) */
 		uint32_t region; /* PLUGIN: bytes known allocated from offset 0 (0: unknown);
 				  * my_malloc's size is 32 bits */
 	};
-	int64_t smin, smax;
-	uint64_t umin, umax;
-	uint64_t tval, tmask; /* known bits: bit known when its tmask bit is 0 */
+	uint16_t prov_arg;
+	uint8_t kind;
+	uint8_t prov;
+	uint8_t link_op;
+	uint8_t spare[3]; /* zero; no padding anywhere before it */
 };
 
 _Static_assert(sizeof(struct pds_av) == 72, "abstract values are kept in every state");
+_Static_assert(offsetof(struct pds_av, spare) == 69, "the fields before spare are packed");
 
 struct pds_slot {
 	int32_t off;  /* byte offset from r10 (negative), 8-aligned */

@@ -297,11 +297,11 @@ void pds_av_widen(struct pds_av *a, const struct pds_av *b)
 
 bool pds_av_equal(const struct pds_av *a, const struct pds_av *b)
 {
-	return a->kind == b->kind && a->prov == b->prov && a->prov_arg == b->prov_arg &&
+	return a->umin == b->umin && a->umax == b->umax && a->smin == b->smin &&
+	       a->smax == b->smax && a->tval == b->tval && a->tmask == b->tmask &&
+	       a->kind == b->kind && a->prov == b->prov && a->prov_arg == b->prov_arg &&
 	       a->sym == b->sym && a->id == b->id && a->link == b->link &&
-	       a->link_op == b->link_op && a->link_k == b->link_k && a->smin == b->smin &&
-	       a->smax == b->smax && a->umin == b->umin && a->umax == b->umax &&
-	       a->tval == b->tval && a->tmask == b->tmask;
+	       a->link_op == b->link_op && a->link_k == b->link_k;
 }
 
 void pds_av_truncate(struct pds_av *a, int size)
