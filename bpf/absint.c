@@ -301,18 +301,89 @@ static int kstate_decode(const struct pds_kstate *k, struct pds_astate *s)
 	return 0;
 }
 
-static bool kstate_equal(const struct pds_kstate *a, const struct pds_kstate *b)
+/*
+ * The decoded entry states of the anchors used last, written back to their
+ * kept states when pushed out or when the iteration ends: a loop's head is
+ * read and set several times while it settles, each time without decoding or
+ * encoding. Direct-mapped by anchor index.
+ */
+#define DCACHE 16
+
+struct pds_dcache {
+	struct dentry {
+		uint32_t anchor; /* UINT32_MAX: empty */
+		bool dirty;	 /* newer than the kept state */
+		struct pds_astate s;
+	} e[DCACHE];
+};
+
+static int dc_flush_entry(const struct pds_absint *ai, struct dentry *e)
 {
-	return a->reachable == b->reachable && a->nslots == b->nslots && a->codes == b->codes &&
-	       a->size == b->size && (!a->size || !memcmp(a->data, b->data, a->size));
+	int err = 0;
+
+	if (e->anchor != UINT32_MAX && e->dirty)
+		err = kstate_encode(&ai->in[e->anchor], &e->s);
+	if (!err)
+		e->dirty = false;
+	return err;
 }
 
-static void kstate_swap(struct pds_kstate *a, struct pds_kstate *b)
+/* The entry state of anchor index a, decoded in the cache. */
+static int dc_get(const struct pds_absint *ai, uint32_t a, struct dentry **out)
 {
-	struct pds_kstate t = *a;
+	struct dentry *e = &ai->dc->e[a % DCACHE];
+	int err = 0;
 
-	*a = *b;
-	*b = t;
+	if (e->anchor != a) {
+		err = dc_flush_entry(ai, e);
+		if (err)
+			return err;
+		e->anchor = UINT32_MAX;
+		err = kstate_decode(&ai->in[a], &e->s);
+		if (err)
+			return err;
+		e->anchor = a;
+	}
+	*out = e;
+	return 0;
+}
+
+/* Writes every changed entry back; with forget, empties the cache too. */
+static int dc_flush(const struct pds_absint *ai, bool forget)
+{
+	int err = 0;
+
+	for (int k = 0; !err && k < DCACHE; k++) {
+		err = dc_flush_entry(ai, &ai->dc->e[k]);
+		if (forget)
+			ai->dc->e[k].anchor = UINT32_MAX;
+	}
+	return err;
+}
+
+/* Whether anchor index a's entry is reachable, from the cache when it is there. */
+static bool anchor_reachable(const struct pds_absint *ai, uint32_t a)
+{
+	const struct dentry *e = &ai->dc->e[a % DCACHE];
+
+	return e->anchor == a ? e->s.reachable : ai->in[a].reachable;
+}
+
+/* Equal as kept states are: unreachable states are all alike. */
+static bool state_same(const struct pds_astate *a, const struct pds_astate *b)
+{
+	if (!a->reachable || !b->reachable)
+		return a->reachable == b->reachable;
+	if (a->nslots != b->nslots)
+		return false;
+	for (int r = 0; r < 11; r++)
+		if (!pds_av_equal(&a->r[r], &b->r[r]))
+			return false;
+	for (uint32_t i = 0; i < a->nslots; i++)
+		if (a->slots[i].off != b->slots[i].off || a->slots[i].size != b->slots[i].size ||
+		    !pds_av_equal(&a->slots[i].v, &b->slots[i].v))
+			return false;
+	return true;
 }
 
 /* ------------------------------------------------------------------ helpers */
@@ -1027,7 +1098,13 @@ int pds_absint_entry(const struct pds_absint *ai, uint32_t b, struct pds_astate 
 	}
 	if (ai->anchor[b] == UINT32_MAX)
 		return PDS_CHK_E_INVAL; /* a chain longer than the anchors allow */
-	err = kstate_decode(&ai->in[ai->anchor[b]], out);
+	{
+		struct dentry *e;
+
+		err = dc_get(ai, ai->anchor[b], &e);
+		if (!err)
+			err = pds_astate_copy(out, &e->s);
+	}
 	while (!err && n--) {
 		err = advance(ai, b, succ_index(&ai->cfg->blocks[b], chain[n]), out);
 		b = chain[n];
@@ -1217,7 +1294,7 @@ static int join_edges(const struct pds_absint *ai, uint32_t b, uint32_t p, struc
 	const struct pds_block *pb = &ai->cfg->blocks[p];
 	int err = 0;
 
-	if (!pb->reachable || !ai->in[ai->anchor[ai->up[p]]].reachable)
+	if (!pb->reachable || !anchor_reachable(ai, ai->anchor[ai->up[p]]))
 		return 0;
 	for (int s = 0; !err && s < pb->nsucc; s++) {
 		if (pb->succ[s] != b)
@@ -1285,48 +1362,47 @@ static int pull(const struct pds_absint *ai, uint32_t b, struct pds_astate *acc,
 
 bool pds_absint_anchor_reachable(const struct pds_absint *ai, uint32_t b)
 {
-	return ai->anchor[b] != UINT32_MAX && ai->in[ai->anchor[b]].reachable;
+	return ai->anchor[b] != UINT32_MAX && anchor_reachable(ai, ai->anchor[b]);
 }
 
 /*
  * Takes the pulled state acc into anchor b's entry: joined while the head of a
  * loop has changed fewer than WIDEN_AFTER times, widened after (never when
- * narrowing). ks is a scratch kept state, cur a scratch state. Returns whether
- * the entry changed.
+ * narrowing). acc is scratch: it may come back holding anything. Returns
+ * whether the entry changed.
  */
-static int settle(struct pds_absint *ai, uint32_t b, const struct pds_astate *acc,
-		  struct pds_astate *cur, struct pds_kstate *ks, uint32_t *changes, bool narrow,
-		  bool *changed)
+static int settle(struct pds_absint *ai, uint32_t b, struct pds_astate *acc, uint32_t *changes,
+		  bool narrow, bool *changed)
 {
-	struct pds_kstate *in = &ai->in[ai->anchor[b]];
-	int err;
+	struct dentry *e;
+	int err = dc_get(ai, ai->anchor[b], &e);
 
 	*changed = false;
+	if (err)
+		return err;
 	if (narrow || !is_header(ai->cfg, b) || changes[b] < WIDEN_AFTER) {
-		err = kstate_encode(ks, acc);
-		if (!err && !kstate_equal(in, ks)) {
+		if (!state_same(&e->s, acc)) { /* the states trade places */
+			struct pds_astate t = e->s;
+
+			e->s = *acc;
+			*acc = t;
 			*changed = true;
-			kstate_swap(in, ks);
 		}
 	} else {
-		err = kstate_decode(in, cur);
-		if (!err && state_merge(cur, acc, true)) {
-			*changed = true;
-			err = kstate_encode(in, cur);
-		}
+		*changed = state_merge(&e->s, acc, true);
 	}
 	if (*changed) {
+		e->dirty = true;
 		touch(ai, b);
 		changes[b]++;
 	}
-	return err;
+	return 0;
 }
 
 /* Narrowing: one descending sweep over the anchors in reverse postorder. */
 static int sweep(struct pds_absint *ai, const struct pds_func *f, uint32_t *changes, bool *changed)
 {
 	struct pds_astate acc = {0}, tmp = {0};
-	struct pds_kstate ks = {0};
 	int err = 0;
 
 	*changed = false;
@@ -1338,12 +1414,11 @@ static int sweep(struct pds_absint *ai, const struct pds_func *f, uint32_t *chan
 			continue;
 		err = pull(ai, b, &acc, &tmp, NULL);
 		if (!err)
-			err = settle(ai, b, &acc, &tmp, &ks, changes, true, &c);
+			err = settle(ai, b, &acc, changes, true, &c);
 		*changed |= c;
 	}
 	pds_astate_free(&acc);
 	pds_astate_free(&tmp);
-	kstate_free(&ks);
 	return err;
 }
 
@@ -1402,7 +1477,6 @@ static int ascend(struct pds_absint *ai, const struct pds_func *f, uint32_t *cha
 {
 	struct heap h = {pds_calloc(f->norder, sizeof(uint32_t)), 0, pds_calloc(f->norder, 1)};
 	struct pds_astate acc = {0}, tmp = {0};
-	struct pds_kstate ks = {0};
 	struct entry_cache ec[ENTRY_CACHE];
 	uint64_t work = 0, limit = (uint64_t)f->norder * MAX_SWEEPS;
 	int err = 0;
@@ -1429,13 +1503,12 @@ static int ascend(struct pds_absint *ai, const struct pds_func *f, uint32_t *cha
 		}
 		err = pull(ai, b, &acc, &tmp, ec);
 		if (!err)
-			err = settle(ai, b, &acc, &tmp, &ks, changes, false, &changed);
+			err = settle(ai, b, &acc, changes, false, &changed);
 		for (uint32_t k = ai->down_at[a]; !err && changed && k < ai->down_at[a + 1]; k++)
 			heap_push(&h, ai->cfg->blocks[ai->down[k]].rpo);
 	}
 	pds_astate_free(&acc);
 	pds_astate_free(&tmp);
-	kstate_free(&ks);
 	for (int k = 0; k < ENTRY_CACHE; k++)
 		pds_astate_free(&ec[k].s);
 	free(h.v);
@@ -1455,6 +1528,7 @@ static int run_func(struct pds_absint *ai, uint32_t func, uint32_t *changes)
 
 		/* did not stabilise: the top state is sound everywhere */
 		state_top(&top);
+		err = dc_flush(ai, true);
 		for (uint32_t i = 0; i < f->norder; i++) {
 			if (ai->anchor[f->order[i]] == UINT32_MAX)
 				continue;
@@ -1474,7 +1548,7 @@ static int run_func(struct pds_absint *ai, uint32_t func, uint32_t *changes)
 	changed = true;
 	for (int k = 0; !err && changed && k < NARROW_SWEEPS; k++)
 		err = sweep(ai, f, changes, &changed);
-	return err;
+	return err ? err : dc_flush(ai, false);
 }
 
 int pds_absint_run(struct pds_absint *ai)
@@ -1491,6 +1565,9 @@ int pds_absint_run(struct pds_absint *ai)
 	if (err)
 		return err;
 	ai->in = pds_calloc_big(ai->nanchors, sizeof(*ai->in));
+	ai->dc = pds_calloc(1, sizeof(*ai->dc));
+	for (int k = 0; ai->dc && k < DCACHE; k++)
+		ai->dc->e[k].anchor = UINT32_MAX;
 	ai->out_idx = malloc(((size_t)ai->cfg->nblocks + 1) * sizeof(*ai->out_idx));
 	for (uint32_t b = 0; ai->out_idx && b < ai->cfg->nblocks; b++) {
 		const struct pds_block *blk = &ai->cfg->blocks[b];
@@ -1506,7 +1583,7 @@ int pds_absint_run(struct pds_absint *ai)
 	if (ai->scratch)
 		memset(ai->scratch, 0xff, ((size_t)ai->cfg->nblocks + 1) * sizeof(*ai->scratch));
 	if (!ai->in || !changes || !ai->scratch || !ai->out || !ai->ver || !ai->out_ver ||
-	    !ai->out_idx) {
+	    !ai->out_idx || !ai->dc) {
 		free(changes);
 		return PDS_CHK_E_NOMEM;
 	}
@@ -1520,6 +1597,10 @@ void pds_absint_free(struct pds_absint *ai)
 {
 	for (uint32_t i = 0; ai->in && i < ai->nanchors; i++)
 		kstate_free(&ai->in[i]);
+	for (int k = 0; ai->dc && k < DCACHE; k++)
+		pds_astate_free(&ai->dc->e[k].s);
+	free(ai->dc);
+	ai->dc = NULL;
 	/* Only blocks whose out-state was remembered hold one (see run_body): the
 	 * others' slots are left untouched, never even read. */
 	for (uint32_t i = 0; ai->out && ai->out_ver && i < ai->nout; i++)

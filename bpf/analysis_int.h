@@ -232,8 +232,9 @@ struct pds_absint {
 	/* Entry states, of anchor blocks only: in[anchor[b]]. Another block's entry
 	 * is computed from the anchor up[b] its chain hangs from (pds_absint_entry). */
 	struct pds_kstate *in;
-	uint32_t *anchor; /* per block: index into in, UINT32_MAX when not an anchor */
-	uint32_t *up;	  /* per block: the anchor its entry state comes from */
+	struct pds_dcache *dc; /* decoded entry states of recently used anchors */
+	uint32_t *anchor;      /* per block: index into in, UINT32_MAX when not an anchor */
+	uint32_t *up;	       /* per block: the anchor its entry state comes from */
 	uint32_t nanchors;
 	uint32_t *down, *down_at; /* per anchor: the anchors its state flows into */
 	uint32_t *scratch;	  /* per block, UINT32_MAX between uses (loops.c) */
