@@ -1158,8 +1158,8 @@ static int build_anchors(struct pds_absint *ai)
 	uint8_t *depth = pds_calloc(nb, 1);
 	uint32_t *insns = pds_calloc(nb, sizeof(*insns));
 
-	ai->anchor = malloc((size_t)nb * sizeof(*ai->anchor));
-	ai->up = malloc((size_t)nb * sizeof(*ai->up));
+	ai->anchor = pds_malloc_array(nb, sizeof(*ai->anchor));
+	ai->up = pds_malloc_array(nb, sizeof(*ai->up));
 	if (!depth || !insns || !ai->anchor || !ai->up) {
 		free(depth);
 		free(insns);
@@ -1233,7 +1233,7 @@ static int build_downstream(struct pds_absint *ai)
 			for (uint32_t a = 0; a < ai->nanchors; a++)
 				ai->down_at[a + 1] += ai->down_at[a];
 			total = ai->down_at[ai->nanchors];
-			ai->down = malloc(((size_t)total + 1) * sizeof(*ai->down));
+			ai->down = pds_malloc_array((size_t)total + 1, sizeof(*ai->down));
 			if (!ai->down)
 				return PDS_CHK_E_NOMEM;
 		} else {
@@ -1564,21 +1564,21 @@ int pds_absint_run(struct pds_absint *ai)
 		err = build_downstream(ai);
 	if (err)
 		return err;
-	ai->in = pds_calloc_big(ai->nanchors, sizeof(*ai->in));
+	ai->in = pds_calloc(ai->nanchors, sizeof(*ai->in));
 	ai->dc = pds_calloc(1, sizeof(*ai->dc));
 	for (int k = 0; ai->dc && k < DCACHE; k++)
 		ai->dc->e[k].anchor = UINT32_MAX;
-	ai->out_idx = malloc(((size_t)ai->cfg->nblocks + 1) * sizeof(*ai->out_idx));
+	ai->out_idx = pds_malloc_array((size_t)ai->cfg->nblocks + 1, sizeof(*ai->out_idx));
 	for (uint32_t b = 0; ai->out_idx && b < ai->cfg->nblocks; b++) {
 		const struct pds_block *blk = &ai->cfg->blocks[b];
 
 		ai->out_idx[b] =
 			blk->last - blk->first + 1 >= OUT_CACHE_MIN_INSNS ? ai->nout++ : UINT32_MAX;
 	}
-	ai->out = pds_calloc_big(ai->nout + 1, sizeof(*ai->out));
+	ai->out = pds_calloc(ai->nout + 1, sizeof(*ai->out));
 	ai->ver = pds_calloc(ai->cfg->nblocks, sizeof(*ai->ver));
 	ai->out_ver = pds_calloc(ai->nout + 1, sizeof(*ai->out_ver));
-	ai->scratch = malloc(((size_t)ai->cfg->nblocks + 1) * sizeof(*ai->scratch));
+	ai->scratch = pds_malloc_array((size_t)ai->cfg->nblocks + 1, sizeof(*ai->scratch));
 	changes = pds_calloc(ai->cfg->nblocks, sizeof(*changes));
 	if (ai->scratch)
 		memset(ai->scratch, 0xff, ((size_t)ai->cfg->nblocks + 1) * sizeof(*ai->scratch));

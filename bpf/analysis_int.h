@@ -285,10 +285,10 @@ struct pds_loop_bound {
 	uint64_t iters;	      /* back edges per entry, when bounded */
 	struct pds_poly poly; /* the same over named quantities */
 	const char *rule;     /* when not proven */
-	char reason[256];
-	char ivar[32];	   /* "r3", "[r10-8]" or "" */
-	int32_t exit_slot; /* bounding or offending test, or -1 */
-	char *assumption;  /* host fact relied on, or NULL */
+	char *reason;	      /* when not proven: why (owned) */
+	char ivar[32];	      /* "r3", "[r10-8]" or "" */
+	int32_t exit_slot;    /* bounding or offending test, or -1 */
+	char *assumption;     /* host fact relied on, or NULL */
 };
 
 /* Bounds loop li of the CFG analysed by ai. */

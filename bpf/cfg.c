@@ -333,12 +333,18 @@ static int loop_body(struct pds_cfg *cfg, struct pds_loop *l, uint32_t latch, ui
 
 static int new_loop(struct pds_cfg *cfg, uint32_t header, uint8_t *in)
 {
-	struct pds_loop *v = realloc(cfg->loops, (cfg->nloops + 1) * sizeof(*v));
+	uint32_t n = cfg->nloops;
 	struct pds_loop *l;
 
-	if (!v)
-		return -1;
-	cfg->loops = v;
+	/* the array doubles when its count reaches a power of two from 4 on */
+	if (n == 0 || (n >= 4 && !(n & (n - 1)))) {
+		struct pds_loop *v =
+			pds_realloc_array(cfg->loops, n ? 2 * (size_t)n : 4, sizeof(*v));
+
+		if (!v)
+			return -1;
+		cfg->loops = v;
+	}
 	l = &cfg->loops[cfg->nloops];
 	memset(l, 0, sizeof(*l));
 	l->header = header;

@@ -261,9 +261,11 @@ void pds_prog_loc(const struct pds_chk_prog *prog, size_t slot, struct pds_loc *
 
 /* ------------------------------------------------------------------ helpers */
 
+/* Array allocation; large arrays ask for huge pages (pds_hint_huge). */
 void *pds_calloc(size_t n, size_t size);
-/* pds_calloc for arrays that may be very large (asks for huge pages). */
-void *pds_calloc_big(size_t n, size_t size);
+void *pds_malloc_array(size_t n, size_t size);
+void *pds_realloc_array(void *old, size_t n, size_t size);
+void pds_hint_huge(void *p, size_t bytes);
 char *pds_strdup(const char *s);
 char *pds_strndup(const char *s, size_t n);
 /* C-style escapes of s into buf (truncated to fit), for messages. */

@@ -1335,27 +1335,28 @@ static int decide(struct lctx *c, struct test *tests, struct tres *res, uint32_t
 		out->verdict = PDS_VERDICT_FAILS;
 		out->rule = reason >= 0 && res[reason].kind == T_NEVER ? res[reason].rule
 								       : "termination/no-exit";
-		snprintf(out->reason, sizeof(out->reason), "%s",
-			 reason >= 0 && res[reason].kind == T_NEVER
-				 ? res[reason].reason
-				 : "no exit of the loop can ever be taken");
+		out->reason = pds_strdup(reason >= 0 && res[reason].kind == T_NEVER
+						 ? res[reason].reason
+						 : "no exit of the loop can ever be taken");
 		out->exit_slot = reason >= 0 ? (int32_t)tests[reason].slot : -1;
 		goto out;
 	}
 	out->verdict = PDS_VERDICT_UNKNOWN;
 	if (reason >= 0 && res[reason].kind == T_FAIL) {
 		out->rule = res[reason].rule;
-		snprintf(out->reason, sizeof(out->reason), "%s", res[reason].reason);
+		out->reason = pds_strdup(res[reason].reason);
 		out->exit_slot = (int32_t)tests[reason].slot;
 		var_name(res[reason].ivar, out->ivar, sizeof(out->ivar));
 		if (res[reason].ivar < 0)
 			out->ivar[0] = '\0';
 	} else {
 		out->rule = "termination/unbounded-loop";
-		snprintf(out->reason, sizeof(out->reason),
-			 "its bounded exits do not cover every path around the loop");
+		out->reason =
+			pds_strdup("its bounded exits do not cover every path around the loop");
 	}
 out:
+	if (!err && out->verdict >= PDS_VERDICT_UNKNOWN && !out->reason)
+		err = PDS_CHK_E_NOMEM;
 	return err;
 }
 
@@ -1548,4 +1549,6 @@ void pds_loop_bound_free(struct pds_loop_bound *b)
 	pds_poly_free(&b->poly);
 	free(b->assumption);
 	b->assumption = NULL;
+	free(b->reason);
+	b->reason = NULL;
 }

@@ -103,7 +103,7 @@ static struct pds_mono *find_mono(struct pds_poly *p, const struct pds_mono *lik
 static int push_mono(struct pds_poly *p, const struct pds_mono *m)
 {
 	if (p->n == p->cap) {
-		uint32_t cap = p->cap ? p->cap * 2 : 4;
+		uint32_t cap = p->cap ? p->cap * 2 : 1; /* most are one term */
 		struct pds_mono *v = realloc(p->m, cap * sizeof(*v));
 
 		if (!v)

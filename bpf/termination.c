@@ -502,7 +502,8 @@ static int report_loop(struct tctx *t, uint32_t li, struct pds_chk_loop_report *
 	}
 	if (b->verdict >= PDS_VERDICT_UNKNOWN) {
 		lr->rule = b->rule;
-		lr->reason = pds_strdup(b->reason);
+		lr->reason = b->reason ? b->reason : pds_strdup("");
+		b->reason = NULL;
 		if (!lr->reason)
 			return PDS_CHK_E_NOMEM;
 	}
@@ -629,7 +630,7 @@ static int analyse(struct tctx *t)
 		return PDS_CHK_E_NOMEM;
 	if (t->cfg.nloops) {
 		struct pds_chk_loop_report *v =
-			realloc(r->loops, (r->nloops + t->cfg.nloops) * sizeof(*v));
+			pds_realloc_array(r->loops, r->nloops + t->cfg.nloops, sizeof(*v));
 
 		if (!v)
 			return PDS_CHK_E_NOMEM;

@@ -11,32 +11,59 @@
 
 #include "bpf/internal.h"
 
-void *pds_calloc(size_t n, size_t size)
+/*
+ * The arrays of per-block and per-loop analysis data reach hundreds of
+ * megabytes on the largest programs. glibc maps large blocks fresh, and
+ * touching them a 4 KiB page at a time costs more than the analysis itself
+ * (under a hypervisor, many microseconds a page), as do the TLB misses after.
+ * Large blocks ask for huge pages: a hint, where the kernel declines nothing
+ * changes. Blocks under 4 MiB rarely hold a whole aligned huge page.
+ */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void pds_hint_huge(void *p, size_t bytes)
 {
-	if (n == 0 || size == 0)
-		return calloc(1, 1);
-	return calloc(n, size);
+	uintptr_t lo, hi;
+
+	if (!p || bytes < 2 * HUGE_PAGE)
+		return;
+	lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+	hi = ((uintptr_t)p + bytes) & ~(uintptr_t)(HUGE_PAGE - 1);
+	if (hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
 }
 
-/*
- * Zeroed arrays of per-block analysis states reach hundreds of megabytes on
- * the largest programs; glibc maps them fresh, and touching them a 4 KiB page
- * at a time costs more than the analysis itself. Large ones ask for huge
- * pages (a hint: where the kernel declines, nothing changes).
- */
-#define HUGE_PAGE (2u << 20)
-
-void *pds_calloc_big(size_t n, size_t size)
+void *pds_calloc(size_t n, size_t size)
 {
-	void *p = pds_calloc(n, size);
+	void *p;
 
-	if (p && n > 0 && size > 0 && n <= SIZE_MAX / size && n * size >= 4 * (size_t)HUGE_PAGE) {
-		uintptr_t lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
-		uintptr_t hi = ((uintptr_t)p + n * size) & ~(uintptr_t)(HUGE_PAGE - 1);
+	if (n == 0 || size == 0)
+		return calloc(1, 1);
+	p = calloc(n, size);
+	if (p && n <= SIZE_MAX / size)
+		pds_hint_huge(p, n * size);
+	return p;
+}
 
-		if (hi > lo)
-			(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-	}
+void *pds_malloc_array(size_t n, size_t size)
+{
+	void *p;
+
+	if (n == 0 || size == 0 || n > SIZE_MAX / size)
+		return n == 0 || size == 0 ? malloc(1) : NULL;
+	p = malloc(n * size);
+	pds_hint_huge(p, n * size);
+	return p;
+}
+
+void *pds_realloc_array(void *old, size_t n, size_t size)
+{
+	void *p;
+
+	if (n == 0 || size == 0 || n > SIZE_MAX / size)
+		return n == 0 || size == 0 ? realloc(old, 1) : NULL;
+	p = realloc(old, n * size);
+	pds_hint_huge(p, n * size);
 	return p;
 }
 
