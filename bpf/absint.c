@@ -216,13 +216,30 @@ static int code_of(const struct pds_av *a)
 #define SLOT_PAD_AT (offsetof(struct pds_slot, size) + 1)
 #define SLOT_PAD_LEN (offsetof(struct pds_slot, v) - SLOT_PAD_AT)
 
-static void kstate_free(struct pds_kstate *k)
+/* Reserves size bytes at the end of the pool; their offset in *off. */
+static int kpool_take(struct pds_kpool *kp, uint32_t size, size_t *off)
 {
-	free(k->data);
-	memset(k, 0, sizeof(*k));
+	if (size > kp->cap - kp->used) {
+		size_t cap = kp->cap ? kp->cap : 4096;
+		unsigned char *b;
+
+		while (size > cap - kp->used) {
+			if (cap > SIZE_MAX / 2)
+				return PDS_CHK_E_NOMEM;
+			cap *= 2;
+		}
+		b = pds_arr_realloc(kp->bytes, cap, 1);
+		if (!b)
+			return PDS_CHK_E_NOMEM;
+		kp->bytes = b;
+		kp->cap = cap;
+	}
+	*off = kp->used;
+	kp->used += size;
+	return 0;
 }
 
-static int kstate_encode(struct pds_kstate *k, const struct pds_astate *s)
+static int kstate_encode(struct pds_kpool *kp, struct pds_kstate *k, const struct pds_astate *s)
 {
 	uint32_t codes = 0, size = 0;
 	unsigned char *p;
@@ -243,16 +260,15 @@ static int kstate_encode(struct pds_kstate *k, const struct pds_astate *s)
 	}
 	size += s->nslots * (uint32_t)sizeof(struct pds_slot);
 	if (size > k->cap) {
-		unsigned char *d = realloc(k->data, size);
+		int err = kpool_take(kp, size, &k->off);
 
-		if (!d)
-			return PDS_CHK_E_NOMEM;
-		k->data = d;
+		if (err)
+			return err;
 		k->cap = size;
 	}
 	k->codes = codes;
 	k->size = size;
-	p = k->data;
+	p = kp->bytes + k->off;
 	for (int r = 0; r < 11; r++) {
 		if ((codes >> (2 * r) & 3) != K_STORED)
 			continue;
@@ -269,9 +285,10 @@ static int kstate_encode(struct pds_kstate *k, const struct pds_astate *s)
 	return 0;
 }
 
-static int kstate_decode(const struct pds_kstate *k, struct pds_astate *s)
+static int kstate_decode(const struct pds_kpool *kp, const struct pds_kstate *k,
+			 struct pds_astate *s)
 {
-	const unsigned char *p = k->data;
+	const unsigned char *p = k->size ? kp->bytes + k->off : NULL;
 
 	if (k->nslots > s->capslots) {
 		struct pds_slot *v = realloc(s->slots, k->nslots * sizeof(*v));
@@ -322,7 +339,7 @@ static int dc_flush_entry(const struct pds_absint *ai, struct dentry *e)
 	int err = 0;
 
 	if (e->anchor != UINT32_MAX && e->dirty)
-		err = kstate_encode(&ai->in[e->anchor], &e->s);
+		err = kstate_encode(ai->kpool, &ai->in[e->anchor], &e->s);
 	if (!err)
 		e->dirty = false;
 	return err;
@@ -339,7 +356,7 @@ static int dc_get(const struct pds_absint *ai, uint32_t a, struct dentry **out)
 		if (err)
 			return err;
 		e->anchor = UINT32_MAX;
-		err = kstate_decode(&ai->in[a], &e->s);
+		err = kstate_decode(ai->kpool, &ai->in[a], &e->s);
 		if (err)
 			return err;
 		e->anchor = a;
@@ -1155,14 +1172,14 @@ static int build_anchors(struct pds_absint *ai)
 {
 	const struct pds_cfg *cfg = ai->cfg;
 	uint32_t nb = cfg->nblocks, n = 0;
-	uint8_t *depth = pds_calloc(nb, 1);
-	uint32_t *insns = pds_calloc(nb, sizeof(*insns));
+	uint8_t *depth = pds_arr_alloc(nb, 1);
+	uint32_t *insns = pds_arr_alloc(nb, sizeof(*insns));
 
-	ai->anchor = pds_malloc_array(nb, sizeof(*ai->anchor));
-	ai->up = pds_malloc_array(nb, sizeof(*ai->up));
+	ai->anchor = pds_arr_alloc(nb, sizeof(*ai->anchor));
+	ai->up = pds_arr_alloc(nb, sizeof(*ai->up));
 	if (!depth || !insns || !ai->anchor || !ai->up) {
-		free(depth);
-		free(insns);
+		pds_arr_free(depth);
+		pds_arr_free(insns);
 		return PDS_CHK_E_NOMEM;
 	}
 	for (uint32_t b = 0; b < nb; b++) {
@@ -1195,8 +1212,8 @@ static int build_anchors(struct pds_absint *ai)
 		if (ai->anchor[b] != UINT32_MAX)
 			ai->anchor[b] = n++;
 	ai->nanchors = n;
-	free(depth);
-	free(insns);
+	pds_arr_free(depth);
+	pds_arr_free(insns);
 	return 0;
 }
 
@@ -1210,7 +1227,7 @@ static int build_downstream(struct pds_absint *ai)
 	const struct pds_cfg *cfg = ai->cfg;
 	uint32_t total = 0;
 
-	ai->down_at = pds_calloc((size_t)ai->nanchors + 1, sizeof(*ai->down_at));
+	ai->down_at = pds_arr_alloc((size_t)ai->nanchors + 1, sizeof(*ai->down_at));
 	if (!ai->down_at)
 		return PDS_CHK_E_NOMEM;
 	for (int pass = 0; pass < 2; pass++) {
@@ -1233,7 +1250,7 @@ static int build_downstream(struct pds_absint *ai)
 			for (uint32_t a = 0; a < ai->nanchors; a++)
 				ai->down_at[a + 1] += ai->down_at[a];
 			total = ai->down_at[ai->nanchors];
-			ai->down = pds_malloc_array((size_t)total + 1, sizeof(*ai->down));
+			ai->down = pds_arr_alloc((size_t)total + 1, sizeof(*ai->down));
 			if (!ai->down)
 				return PDS_CHK_E_NOMEM;
 		} else {
@@ -1475,7 +1492,8 @@ static uint32_t heap_pop(struct heap *h)
  * work limit was reached. */
 static int ascend(struct pds_absint *ai, const struct pds_func *f, uint32_t *changes, bool *settled)
 {
-	struct heap h = {pds_calloc(f->norder, sizeof(uint32_t)), 0, pds_calloc(f->norder, 1)};
+	struct heap h = {pds_arr_alloc(f->norder, sizeof(uint32_t)), 0,
+			 pds_arr_alloc(f->norder, 1)};
 	struct pds_astate acc = {0}, tmp = {0};
 	struct entry_cache ec[ENTRY_CACHE];
 	uint64_t work = 0, limit = (uint64_t)f->norder * MAX_SWEEPS;
@@ -1483,8 +1501,8 @@ static int ascend(struct pds_absint *ai, const struct pds_func *f, uint32_t *cha
 
 	*settled = true;
 	if (!h.v || !h.queued) {
-		free(h.v);
-		free(h.queued);
+		pds_arr_free(h.v);
+		pds_arr_free(h.queued);
 		return PDS_CHK_E_NOMEM;
 	}
 	memset(ec, 0, sizeof(ec));
@@ -1511,8 +1529,8 @@ static int ascend(struct pds_absint *ai, const struct pds_func *f, uint32_t *cha
 	pds_astate_free(&tmp);
 	for (int k = 0; k < ENTRY_CACHE; k++)
 		pds_astate_free(&ec[k].s);
-	free(h.v);
-	free(h.queued);
+	pds_arr_free(h.v);
+	pds_arr_free(h.queued);
 	return err;
 }
 
@@ -1532,7 +1550,7 @@ static int run_func(struct pds_absint *ai, uint32_t func, uint32_t *changes)
 		for (uint32_t i = 0; i < f->norder; i++) {
 			if (ai->anchor[f->order[i]] == UINT32_MAX)
 				continue;
-			if (kstate_encode(&ai->in[ai->anchor[f->order[i]]], &top))
+			if (kstate_encode(ai->kpool, &ai->in[ai->anchor[f->order[i]]], &top))
 				err = PDS_CHK_E_NOMEM;
 			touch(ai, f->order[i]);
 		}
@@ -1564,39 +1582,42 @@ int pds_absint_run(struct pds_absint *ai)
 		err = build_downstream(ai);
 	if (err)
 		return err;
-	ai->in = pds_calloc(ai->nanchors, sizeof(*ai->in));
+	ai->in = pds_arr_alloc(ai->nanchors, sizeof(*ai->in));
+	ai->kpool = pds_calloc(1, sizeof(*ai->kpool));
 	ai->dc = pds_calloc(1, sizeof(*ai->dc));
 	for (int k = 0; ai->dc && k < DCACHE; k++)
 		ai->dc->e[k].anchor = UINT32_MAX;
-	ai->out_idx = pds_malloc_array((size_t)ai->cfg->nblocks + 1, sizeof(*ai->out_idx));
+	ai->out_idx = pds_arr_alloc((size_t)ai->cfg->nblocks + 1, sizeof(*ai->out_idx));
 	for (uint32_t b = 0; ai->out_idx && b < ai->cfg->nblocks; b++) {
 		const struct pds_block *blk = &ai->cfg->blocks[b];
 
 		ai->out_idx[b] =
 			blk->last - blk->first + 1 >= OUT_CACHE_MIN_INSNS ? ai->nout++ : UINT32_MAX;
 	}
-	ai->out = pds_calloc(ai->nout + 1, sizeof(*ai->out));
-	ai->ver = pds_calloc(ai->cfg->nblocks, sizeof(*ai->ver));
-	ai->out_ver = pds_calloc(ai->nout + 1, sizeof(*ai->out_ver));
-	ai->scratch = pds_malloc_array((size_t)ai->cfg->nblocks + 1, sizeof(*ai->scratch));
-	changes = pds_calloc(ai->cfg->nblocks, sizeof(*changes));
+	ai->out = pds_arr_alloc(ai->nout + 1, sizeof(*ai->out));
+	ai->ver = pds_arr_alloc(ai->cfg->nblocks, sizeof(*ai->ver));
+	ai->out_ver = pds_arr_alloc(ai->nout + 1, sizeof(*ai->out_ver));
+	ai->scratch = pds_arr_alloc((size_t)ai->cfg->nblocks + 1, sizeof(*ai->scratch));
+	changes = pds_arr_alloc(ai->cfg->nblocks, sizeof(*changes));
 	if (ai->scratch)
 		memset(ai->scratch, 0xff, ((size_t)ai->cfg->nblocks + 1) * sizeof(*ai->scratch));
 	if (!ai->in || !changes || !ai->scratch || !ai->out || !ai->ver || !ai->out_ver ||
-	    !ai->out_idx || !ai->dc) {
-		free(changes);
+	    !ai->out_idx || !ai->dc || !ai->kpool) {
+		pds_arr_free(changes);
 		return PDS_CHK_E_NOMEM;
 	}
 	for (uint32_t f = 0; !err && f < ai->cfg->nfuncs; f++)
 		err = run_func(ai, f, changes);
-	free(changes);
+	pds_arr_free(changes);
 	return err;
 }
 
 void pds_absint_free(struct pds_absint *ai)
 {
-	for (uint32_t i = 0; ai->in && i < ai->nanchors; i++)
-		kstate_free(&ai->in[i]);
+	if (ai->kpool)
+		pds_arr_free(ai->kpool->bytes);
+	free(ai->kpool);
+	ai->kpool = NULL;
 	for (int k = 0; ai->dc && k < DCACHE; k++)
 		pds_astate_free(&ai->dc->e[k].s);
 	free(ai->dc);
@@ -1606,17 +1627,17 @@ void pds_absint_free(struct pds_absint *ai)
 	for (uint32_t i = 0; ai->out && ai->out_ver && i < ai->nout; i++)
 		if (ai->out_ver[i])
 			pds_astate_free(&ai->out[i]);
-	free(ai->out);
-	free(ai->ver);
-	free(ai->out_ver);
-	free(ai->out_idx);
+	pds_arr_free(ai->out);
+	pds_arr_free(ai->ver);
+	pds_arr_free(ai->out_ver);
+	pds_arr_free(ai->out_idx);
 	ai->out_idx = NULL;
-	free(ai->in);
-	free(ai->scratch);
-	free(ai->anchor);
-	free(ai->up);
-	free(ai->down);
-	free(ai->down_at);
+	pds_arr_free(ai->in);
+	pds_arr_free(ai->scratch);
+	pds_arr_free(ai->anchor);
+	pds_arr_free(ai->up);
+	pds_arr_free(ai->down);
+	pds_arr_free(ai->down_at);
 	ai->out = NULL;
 	ai->ver = ai->out_ver = NULL;
 	ai->in = NULL;

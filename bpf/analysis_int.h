@@ -218,8 +218,19 @@ struct pds_kstate {
 	bool reachable, links;
 	uint16_t nslots;
 	uint32_t codes;	    /* 2 bits per register, r0 lowest */
-	uint32_t size, cap; /* bytes used and allocated in data */
-	unsigned char *data;
+	uint32_t size, cap; /* bytes used and reserved at off */
+	size_t off;	    /* where its data starts in the pool (struct pds_kpool) */
+};
+
+/*
+ * The bytes of every kept state, in one array: a state that outgrows its place
+ * takes a new one at the end (states grow only a few times, while widening).
+ * One array instead of one allocation per anchor: on large programs the small
+ * allocations cost more in page faults than the analysis.
+ */
+struct pds_kpool {
+	unsigned char *bytes;
+	size_t used, cap;
 };
 
 /* The longest chain of blocks without a state of their own (see absint.c). */
@@ -232,9 +243,10 @@ struct pds_absint {
 	/* Entry states, of anchor blocks only: in[anchor[b]]. Another block's entry
 	 * is computed from the anchor up[b] its chain hangs from (pds_absint_entry). */
 	struct pds_kstate *in;
-	struct pds_dcache *dc; /* decoded entry states of recently used anchors */
-	uint32_t *anchor;      /* per block: index into in, UINT32_MAX when not an anchor */
-	uint32_t *up;	       /* per block: the anchor its entry state comes from */
+	struct pds_kpool *kpool; /* the data of the states in in */
+	struct pds_dcache *dc;	 /* decoded entry states of recently used anchors */
+	uint32_t *anchor;	 /* per block: index into in, UINT32_MAX when not an anchor */
+	uint32_t *up;		 /* per block: the anchor its entry state comes from */
 	uint32_t nanchors;
 	uint32_t *down, *down_at; /* per anchor: the anchors its state flows into */
 	uint32_t *scratch;	  /* per block, UINT32_MAX between uses (loops.c) */

@@ -79,8 +79,8 @@ static int make_blocks(struct pds_cfg *cfg, const uint8_t *leader, const uint8_t
 
 	for (uint32_t i = 0; i < p->nslots; i++)
 		n += leader[i] || i == 0;
-	cfg->blocks = pds_calloc(n, sizeof(*cfg->blocks));
-	cfg->block_of = pds_calloc(p->nslots, sizeof(*cfg->block_of));
+	cfg->blocks = pds_arr_alloc(n, sizeof(*cfg->blocks));
+	cfg->block_of = pds_arr_alloc(p->nslots, sizeof(*cfg->block_of));
 	if (!cfg->blocks || !cfg->block_of)
 		return PDS_CHK_E_NOMEM;
 	for (uint32_t i = 0; i < p->nslots; i++) {
@@ -128,7 +128,7 @@ static int link_blocks(struct pds_cfg *cfg)
 		total += b->nsucc;
 	}
 	/* one array holds every block's predecessors, in the order of the edges */
-	cfg->pred_pool = pds_calloc(total + 1, sizeof(*cfg->pred_pool));
+	cfg->pred_pool = pds_arr_alloc(total + 1, sizeof(*cfg->pred_pool));
 	if (!cfg->pred_pool)
 		return PDS_CHK_E_NOMEM;
 	for (uint32_t k = 0; k < cfg->nblocks; k++) {
@@ -148,13 +148,13 @@ static int link_blocks(struct pds_cfg *cfg)
 /* Iterative DFS for reverse postorder of one function's reachable blocks. */
 static int order_func(struct pds_cfg *cfg, struct pds_func *f)
 {
-	uint32_t *stack = pds_calloc(cfg->nblocks, sizeof(*stack) * 2);
-	uint32_t *post = pds_calloc(cfg->nblocks, sizeof(*post));
+	uint32_t *stack = pds_arr_alloc(cfg->nblocks, sizeof(*stack) * 2);
+	uint32_t *post = pds_arr_alloc(cfg->nblocks, sizeof(*post));
 	uint32_t sp = 0, np = 0;
 
 	if (!stack || !post) {
-		free(stack);
-		free(post);
+		pds_arr_free(stack);
+		pds_arr_free(post);
 		return PDS_CHK_E_NOMEM;
 	}
 	cfg->blocks[f->entry].reachable = true;
@@ -177,10 +177,10 @@ static int order_func(struct pds_cfg *cfg, struct pds_func *f)
 		post[np++] = b;
 		sp -= 2;
 	}
-	f->order = pds_calloc(np, sizeof(*f->order));
+	f->order = pds_arr_alloc(np, sizeof(*f->order));
 	if (!f->order) {
-		free(stack);
-		free(post);
+		pds_arr_free(stack);
+		pds_arr_free(post);
 		return PDS_CHK_E_NOMEM;
 	}
 	f->norder = np;
@@ -188,8 +188,8 @@ static int order_func(struct pds_cfg *cfg, struct pds_func *f)
 		f->order[i] = post[np - 1 - i];
 		cfg->blocks[f->order[i]].rpo = i;
 	}
-	free(stack);
-	free(post);
+	pds_arr_free(stack);
+	pds_arr_free(post);
 	return 0;
 }
 
@@ -245,15 +245,15 @@ bool pds_cfg_dominates(const struct pds_cfg *cfg, uint32_t a, uint32_t b)
  * interval test instead of a walk up the tree. */
 static int number_dom_tree(struct pds_cfg *cfg, struct pds_func *f)
 {
-	uint32_t n = f->norder, *first = pds_calloc(n + 1, sizeof(*first));
-	uint32_t *kids = pds_calloc(n, sizeof(*kids)), *stack = pds_calloc(n, sizeof(*stack));
-	uint32_t *next = pds_calloc(n, sizeof(*next)), sp = 0, clock = 0;
+	uint32_t n = f->norder, *first = pds_arr_alloc(n + 1, sizeof(*first));
+	uint32_t *kids = pds_arr_alloc(n, sizeof(*kids)), *stack = pds_arr_alloc(n, sizeof(*stack));
+	uint32_t *next = pds_arr_alloc(n, sizeof(*next)), sp = 0, clock = 0;
 
 	if (!first || !kids || !stack || !next) {
-		free(first);
-		free(kids);
-		free(stack);
-		free(next);
+		pds_arr_free(first);
+		pds_arr_free(kids);
+		pds_arr_free(stack);
+		pds_arr_free(next);
 		return PDS_CHK_E_NOMEM;
 	}
 	/* children lists by rpo index (counting sort on the parent) */
@@ -280,10 +280,10 @@ static int number_dom_tree(struct pds_cfg *cfg, struct pds_func *f)
 			sp--;
 		}
 	}
-	free(first);
-	free(kids);
-	free(stack);
-	free(next);
+	pds_arr_free(first);
+	pds_arr_free(kids);
+	pds_arr_free(stack);
+	pds_arr_free(next);
 	return 0;
 }
 
@@ -338,8 +338,7 @@ static int new_loop(struct pds_cfg *cfg, uint32_t header, uint8_t *in)
 
 	/* the array doubles when its count reaches a power of two from 4 on */
 	if (n == 0 || (n >= 4 && !(n & (n - 1)))) {
-		struct pds_loop *v =
-			pds_realloc_array(cfg->loops, n ? 2 * (size_t)n : 4, sizeof(*v));
+		struct pds_loop *v = pds_arr_realloc(cfg->loops, n ? 2 * (size_t)n : 4, sizeof(*v));
 
 		if (!v)
 			return -1;
@@ -367,7 +366,7 @@ static int by_rpo(const void *a, const void *b, void *ctx)
 
 static int find_loops(struct pds_cfg *cfg, struct pds_func *f)
 {
-	uint8_t *in = pds_calloc(cfg->nblocks, 1);
+	uint8_t *in = pds_arr_alloc(cfg->nblocks, 1);
 	int err = 0;
 
 	if (!in)
@@ -398,7 +397,7 @@ static int find_loops(struct pds_cfg *cfg, struct pds_func *f)
 			qsort_r(cfg->loops[li].blocks, cfg->loops[li].nblocks, sizeof(uint32_t),
 				by_rpo, cfg);
 	}
-	free(in);
+	pds_arr_free(in);
 	return err;
 }
 
@@ -446,7 +445,7 @@ static int by_size_desc(const void *a, const void *b, void *ctx)
  */
 static int nest_loops(struct pds_cfg *cfg)
 {
-	uint32_t *idx = pds_calloc(cfg->nloops, sizeof(*idx));
+	uint32_t *idx = pds_arr_alloc(cfg->nloops, sizeof(*idx));
 
 	if (!idx)
 		return PDS_CHK_E_NOMEM;
@@ -461,7 +460,7 @@ static int nest_loops(struct pds_cfg *cfg)
 		for (uint32_t b = 0; b < l->nblocks; b++)
 			cfg->blocks[l->blocks[b]].loop = (int)idx[k];
 	}
-	free(idx);
+	pds_arr_free(idx);
 	return 0;
 }
 
@@ -524,7 +523,7 @@ static int make_funcs(struct pds_cfg *cfg)
 
 int pds_cfg_build(const struct pds_chk_prog *prog, struct pds_cfg *cfg)
 {
-	uint8_t *leader = pds_calloc(prog->nslots, 1), *tail = pds_calloc(prog->nslots, 1);
+	uint8_t *leader = pds_arr_alloc(prog->nslots, 1), *tail = pds_arr_alloc(prog->nslots, 1);
 	uint8_t *colour = NULL;
 	int err = 0;
 
@@ -564,8 +563,8 @@ int pds_cfg_build(const struct pds_chk_prog *prog, struct pds_cfg *cfg)
 		if (!colour[i])
 			call_cycle(cfg, i, colour);
 	free(colour);
-	free(leader);
-	free(tail);
+	pds_arr_free(leader);
+	pds_arr_free(tail);
 	if (err)
 		pds_cfg_free(cfg);
 	return err;
@@ -573,11 +572,11 @@ int pds_cfg_build(const struct pds_chk_prog *prog, struct pds_cfg *cfg)
 
 void pds_cfg_free(struct pds_cfg *cfg)
 {
-	free(cfg->pred_pool);
-	free(cfg->blocks);
-	free(cfg->block_of);
+	pds_arr_free(cfg->pred_pool);
+	pds_arr_free(cfg->blocks);
+	pds_arr_free(cfg->block_of);
 	for (uint32_t i = 0; cfg->funcs && i < cfg->nfuncs; i++) {
-		free(cfg->funcs[i].order);
+		pds_arr_free(cfg->funcs[i].order);
 		free(cfg->funcs[i].callees);
 	}
 	free(cfg->funcs);
@@ -585,6 +584,6 @@ void pds_cfg_free(struct pds_cfg *cfg)
 		free(cfg->loops[i].blocks);
 		free(cfg->loops[i].latches);
 	}
-	free(cfg->loops);
+	pds_arr_free(cfg->loops);
 	memset(cfg, 0, sizeof(*cfg));
 }

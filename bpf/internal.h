@@ -263,9 +263,16 @@ void pds_prog_loc(const struct pds_chk_prog *prog, size_t slot, struct pds_loc *
 
 /* Array allocation; large arrays ask for huge pages (pds_hint_huge). */
 void *pds_calloc(size_t n, size_t size);
-void *pds_malloc_array(size_t n, size_t size);
-void *pds_realloc_array(void *old, size_t n, size_t size);
 void pds_hint_huge(void *p, size_t bytes);
+/*
+ * Arrays sized by the program, zeroed, freed with pds_arr_free only (never
+ * free): large ones are huge-page mappings of their own. pds_arr_realloc keeps
+ * the contents, zeroes what it adds and never shrinks; NULL when out of memory
+ * (the old array stays valid).
+ */
+void *pds_arr_alloc(size_t n, size_t size);
+void *pds_arr_realloc(void *old, size_t n, size_t size);
+void pds_arr_free(void *p);
 char *pds_strdup(const char *s);
 char *pds_strndup(const char *s, size_t n);
 /* C-style escapes of s into buf (truncated to fit), for messages. */

@@ -528,7 +528,7 @@ static void set_reason(struct pds_chk_term_report *r, enum pds_chk_verdict v, co
 static int report_irreducible(struct tctx *t, uint32_t block, const char *msg)
 {
 	struct pds_chk_term_report *r = t->rep;
-	struct pds_chk_loop_report *v = realloc(r->loops, (r->nloops + 1) * sizeof(*v)), *lr;
+	struct pds_chk_loop_report *v = pds_arr_realloc(r->loops, r->nloops + 1, sizeof(*v)), *lr;
 	uint32_t slot = t->cfg.blocks[block].first;
 
 	if (!v)
@@ -625,12 +625,12 @@ static int analyse(struct tctx *t)
 	err = pds_absint_run(&t->ai);
 	if (err)
 		return err;
-	t->bounds = pds_calloc(t->cfg.nloops, sizeof(*t->bounds));
+	t->bounds = pds_arr_alloc(t->cfg.nloops, sizeof(*t->bounds));
 	if (!t->bounds)
 		return PDS_CHK_E_NOMEM;
 	if (t->cfg.nloops) {
 		struct pds_chk_loop_report *v =
-			pds_realloc_array(r->loops, r->nloops + t->cfg.nloops, sizeof(*v));
+			pds_arr_realloc(r->loops, r->nloops + t->cfg.nloops, sizeof(*v));
 
 		if (!v)
 			return PDS_CHK_E_NOMEM;
@@ -671,7 +671,7 @@ static int sort_by_depth(struct tctx *t)
 
 	for (uint32_t li = 0; li < t->cfg.nloops; li++)
 		maxd = t->cfg.loops[li].depth > maxd ? t->cfg.loops[li].depth : maxd;
-	t->by_depth = pds_calloc(t->cfg.nloops + 1, sizeof(*t->by_depth));
+	t->by_depth = pds_arr_alloc(t->cfg.nloops + 1, sizeof(*t->by_depth));
 	at = pds_calloc((size_t)maxd + 2, sizeof(*at));
 	if (!t->by_depth || !at) {
 		free(at);
@@ -693,12 +693,12 @@ static int compute_bound(struct tctx *t)
 	struct pds_chk_term_report *r = t->rep;
 	int err;
 
-	t->loop_cost = pds_calloc(t->cfg.nloops, sizeof(*t->loop_cost));
+	t->loop_cost = pds_arr_alloc(t->cfg.nloops, sizeof(*t->loop_cost));
 	t->func_cost = pds_calloc(t->cfg.nfuncs, sizeof(*t->func_cost));
 	t->func_done = pds_calloc(t->cfg.nfuncs, sizeof(*t->func_done));
 	t->func_busy = pds_calloc(t->cfg.nfuncs, sizeof(*t->func_busy));
-	t->dist = pds_calloc(t->cfg.nblocks, sizeof(*t->dist));
-	t->dist_set = pds_calloc(t->cfg.nblocks, sizeof(*t->dist_set));
+	t->dist = pds_arr_alloc(t->cfg.nblocks, sizeof(*t->dist));
+	t->dist_set = pds_arr_alloc(t->cfg.nblocks, sizeof(*t->dist_set));
 	if (!t->loop_cost || !t->func_cost || !t->func_done || !t->func_busy || !t->dist ||
 	    !t->dist_set)
 		return PDS_CHK_E_NOMEM;
@@ -731,15 +731,15 @@ static void tctx_free(struct tctx *t)
 		cost_free(&t->func_cost[i]);
 	for (uint32_t i = 0; t->dist && i < t->cfg.nblocks; i++)
 		cost_free(&t->dist[i]);
-	free(t->bounds);
-	free(t->loop_cost);
+	pds_arr_free(t->bounds);
+	pds_arr_free(t->loop_cost);
 	free(t->func_cost);
 	free(t->func_done);
 	free(t->func_busy);
 	free(t->callback);
-	free(t->by_depth);
-	free(t->dist);
-	free(t->dist_set);
+	pds_arr_free(t->by_depth);
+	pds_arr_free(t->dist);
+	pds_arr_free(t->dist_set);
 	pds_absint_free(&t->ai);
 	pds_quantities_free(&t->quants);
 	pds_cfg_free(&t->cfg);
@@ -793,7 +793,7 @@ PDS_API void pds_chk_term_report_free(struct pds_chk_term_report *r)
 		free(r->loops[i].ivar);
 		free(r->loops[i].reason);
 	}
-	free(r->loops);
+	pds_arr_free(r->loops);
 	for (size_t i = 0; i < r->nassumptions; i++)
 		free(r->assumptions[i]);
 	free(r->assumptions);

@@ -45,26 +45,119 @@ void *pds_calloc(size_t n, size_t size)
 	return p;
 }
 
-void *pds_malloc_array(size_t n, size_t size)
+/*
+ * Arrays sized by the program (per instruction, block, anchor or loop). Those
+ * of a megabyte and more are mapped on their own, aligned to a huge page and
+ * rounded up to whole ones, with the huge-page hint on all of it: a 4 MiB array
+ * that glibc maps costs up to a thousand 4 KiB faults at its two unaligned
+ * ends, and glibc's realloc of a mapping the hint split copies it into fresh
+ * 4 KiB pages. Smaller ones come from malloc. A header before the array says
+ * which, and how large it is. Under AddressSanitizer every array comes from
+ * malloc, so that the sanitizer sees every access.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define ARR_MAP_MIN SIZE_MAX
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARR_MAP_MIN SIZE_MAX
+#endif
+#endif
+#ifndef ARR_MAP_MIN
+#define ARR_MAP_MIN ((size_t)1 << 20)
+#endif
+#define ARR_MAP_LEAD 64 /* the mapping's bytes before the array: a cache line */
+
+struct arr_hdr {
+	size_t map;   /* the mapping's length; 0 when from malloc */
+	size_t bytes; /* the array's size */
+};
+
+static void *arr_map(size_t bytes)
 {
+	size_t len, span;
+	uintptr_t base, at;
+	void *m;
+
+	if (bytes > SIZE_MAX - ARR_MAP_LEAD - 2 * HUGE_PAGE)
+		return NULL;
+	len = (bytes + ARR_MAP_LEAD + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	span = len + HUGE_PAGE;
+	m = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	base = (uintptr_t)m;
+	at = (base + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+	if (at > base)
+		(void)munmap(m, at - base);
+	if (base + span > at + len)
+		(void)munmap((void *)(at + len), base + span - (at + len));
+	(void)madvise((void *)at, len, MADV_HUGEPAGE);
+	((struct arr_hdr *)(at + ARR_MAP_LEAD) - 1)->map = len;
+	((struct arr_hdr *)(at + ARR_MAP_LEAD) - 1)->bytes = bytes;
+	return (void *)(at + ARR_MAP_LEAD);
+}
+
+void *pds_arr_alloc(size_t n, size_t size)
+{
+	struct arr_hdr *h;
+	size_t bytes;
+
+	if (size != 0 && n > SIZE_MAX / size)
+		return NULL;
+	bytes = n * size;
+	if (bytes >= ARR_MAP_MIN)
+		return arr_map(bytes);
+	if (bytes > SIZE_MAX - sizeof(*h))
+		return NULL;
+	h = calloc(1, sizeof(*h) + bytes);
+	if (!h)
+		return NULL;
+	h->map = 0;
+	h->bytes = bytes;
+	return h + 1;
+}
+
+void *pds_arr_realloc(void *old, size_t n, size_t size)
+{
+	struct arr_hdr *h = old ? (struct arr_hdr *)old - 1 : NULL;
+	size_t bytes;
 	void *p;
 
-	if (n == 0 || size == 0 || n > SIZE_MAX / size)
-		return n == 0 || size == 0 ? malloc(1) : NULL;
-	p = malloc(n * size);
-	pds_hint_huge(p, n * size);
+	if (!old)
+		return pds_arr_alloc(n, size);
+	if (size != 0 && n > SIZE_MAX / size)
+		return NULL;
+	bytes = n * size;
+	if (bytes <= h->bytes)
+		return old;
+	if (!h->map && bytes < ARR_MAP_MIN) {
+		struct arr_hdr *g = realloc(h, sizeof(*g) + bytes);
+
+		if (!g)
+			return NULL;
+		memset((char *)(g + 1) + g->bytes, 0, bytes - g->bytes);
+		g->bytes = bytes;
+		return g + 1;
+	}
+	p = pds_arr_alloc(n, size);
+	if (!p)
+		return NULL;
+	memcpy(p, old, h->bytes);
+	pds_arr_free(old);
 	return p;
 }
 
-void *pds_realloc_array(void *old, size_t n, size_t size)
+void pds_arr_free(void *p)
 {
-	void *p;
+	struct arr_hdr *h;
 
-	if (n == 0 || size == 0 || n > SIZE_MAX / size)
-		return n == 0 || size == 0 ? realloc(old, 1) : NULL;
-	p = realloc(old, n * size);
-	pds_hint_huge(p, n * size);
-	return p;
+	if (!p)
+		return;
+	h = (struct arr_hdr *)p - 1;
+	if (h->map)
+		(void)munmap((char *)p - ARR_MAP_LEAD, h->map);
+	else
+		free(h);
 }
 
 char *pds_strndup(const char *s, size_t n)
