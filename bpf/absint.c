@@ -216,27 +216,59 @@ static int code_of(const struct pds_av *a)
 #define SLOT_PAD_AT (offsetof(struct pds_slot, size) + 1)
 #define SLOT_PAD_LEN (offsetof(struct pds_slot, v) - SLOT_PAD_AT)
 
-/* Reserves size bytes at the end of the pool; their offset in *off. */
+/*
+ * The pool is a list of chunks that never move: 4 KiB first, each one twice
+ * the last up to KCHUNK_MAX (so that small programs stay small and large ones
+ * get arrays of whole huge pages). An offset names its chunk in the bits from
+ * KCHUNK_SHIFT up.
+ */
+#define KCHUNK_SHIFT 22
+#define KCHUNK_MAX (((size_t)1 << KCHUNK_SHIFT) - 128) /* a 4 MiB mapping (pds_arr_alloc) */
+
+static unsigned char *kpool_at(const struct pds_kpool *kp, size_t off)
+{
+	return kp->chunks[off >> KCHUNK_SHIFT] + (off & (((size_t)1 << KCHUNK_SHIFT) - 1));
+}
+
+/* Reserves size bytes in the last chunk, or a new one; their offset in *off. */
 static int kpool_take(struct pds_kpool *kp, uint32_t size, size_t *off)
 {
-	if (size > kp->cap - kp->used) {
-		size_t cap = kp->cap ? kp->cap : 4096;
-		unsigned char *b;
+	if (size > KCHUNK_MAX)
+		return PDS_CHK_E_NOMEM;
+	if (!kp->nchunks || size > kp->cap - kp->used) {
+		size_t cap = kp->nchunks ? 2 * kp->cap : 4096;
 
-		while (size > cap - kp->used) {
-			if (cap > SIZE_MAX / 2)
-				return PDS_CHK_E_NOMEM;
+		cap = cap > KCHUNK_MAX ? KCHUNK_MAX : cap;
+		while (cap < size)
 			cap *= 2;
+		cap = cap > KCHUNK_MAX ? KCHUNK_MAX : cap;
+		if (kp->nchunks == kp->capchunks) {
+			size_t n = kp->capchunks ? 2 * kp->capchunks : 16;
+			unsigned char **v = realloc(kp->chunks, n * sizeof(*v));
+
+			if (!v)
+				return PDS_CHK_E_NOMEM;
+			kp->chunks = v;
+			kp->capchunks = n;
 		}
-		b = pds_arr_realloc(kp->bytes, cap, 1);
-		if (!b)
+		kp->chunks[kp->nchunks] = pds_arr_alloc(cap, 1);
+		if (!kp->chunks[kp->nchunks])
 			return PDS_CHK_E_NOMEM;
-		kp->bytes = b;
+		kp->nchunks++;
 		kp->cap = cap;
+		kp->used = 0;
 	}
-	*off = kp->used;
+	*off = ((kp->nchunks - 1) << KCHUNK_SHIFT) | kp->used;
 	kp->used += size;
 	return 0;
+}
+
+static void kpool_free(struct pds_kpool *kp)
+{
+	for (size_t i = 0; i < kp->nchunks; i++)
+		pds_arr_free(kp->chunks[i]);
+	free(kp->chunks);
+	memset(kp, 0, sizeof(*kp));
 }
 
 static int kstate_encode(struct pds_kpool *kp, struct pds_kstate *k, const struct pds_astate *s)
@@ -268,7 +300,7 @@ static int kstate_encode(struct pds_kpool *kp, struct pds_kstate *k, const struc
 	}
 	k->codes = codes;
 	k->size = size;
-	p = kp->bytes + k->off;
+	p = kpool_at(kp, k->off);
 	for (int r = 0; r < 11; r++) {
 		if ((codes >> (2 * r) & 3) != K_STORED)
 			continue;
@@ -288,7 +320,7 @@ static int kstate_encode(struct pds_kpool *kp, struct pds_kstate *k, const struc
 static int kstate_decode(const struct pds_kpool *kp, const struct pds_kstate *k,
 			 struct pds_astate *s)
 {
-	const unsigned char *p = k->size ? kp->bytes + k->off : NULL;
+	const unsigned char *p = k->size ? kpool_at(kp, k->off) : NULL;
 
 	if (k->nslots > s->capslots) {
 		struct pds_slot *v = realloc(s->slots, k->nslots * sizeof(*v));
@@ -1615,7 +1647,7 @@ int pds_absint_run(struct pds_absint *ai)
 void pds_absint_free(struct pds_absint *ai)
 {
 	if (ai->kpool)
-		pds_arr_free(ai->kpool->bytes);
+		kpool_free(ai->kpool);
 	free(ai->kpool);
 	ai->kpool = NULL;
 	for (int k = 0; ai->dc && k < DCACHE; k++)

@@ -51,6 +51,13 @@ struct pds_loop {
 	uint32_t nblocks;
 	uint32_t *latches; /* sources of back edges */
 	uint32_t nlatches;
+	size_t body_at, latch_at; /* where blocks and latches start in the cfg's pools */
+};
+
+/* Growing arrays of block indices that loops' lists point into. */
+struct pds_u32_pool {
+	uint32_t *v;
+	size_t n, cap;
 };
 
 struct pds_func {
@@ -74,6 +81,7 @@ struct pds_cfg {
 	uint32_t nfuncs;
 	struct pds_loop *loops;
 	uint32_t nloops;
+	struct pds_u32_pool bodies, latches; /* every loop's blocks and latches */
 	bool recursive;
 	uint32_t recursive_func; /* a function on a call cycle */
 };
@@ -223,14 +231,15 @@ struct pds_kstate {
 };
 
 /*
- * The bytes of every kept state, in one array: a state that outgrows its place
+ * The bytes of every kept state, in chunks: a state that outgrows its place
  * takes a new one at the end (states grow only a few times, while widening).
- * One array instead of one allocation per anchor: on large programs the small
+ * Chunks instead of one allocation per anchor: on large programs the small
  * allocations cost more in page faults than the analysis.
  */
 struct pds_kpool {
-	unsigned char *bytes;
-	size_t used, cap;
+	unsigned char **chunks;
+	size_t nchunks, capchunks;
+	size_t used, cap; /* of the last chunk */
 };
 
 /* The longest chain of blocks without a state of their own (see absint.c). */

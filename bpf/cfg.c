@@ -301,6 +301,42 @@ static int add_u32(uint32_t **v, uint32_t *n, uint32_t x)
 	return 0;
 }
 
+/*
+ * Appends x to the pool. Loops are gathered one at a time, so each loop's
+ * blocks (and latches) are contiguous in their pool; the lists point into the
+ * pools once every loop is known (point_loops).
+ */
+static int pool_add(struct pds_u32_pool *p, uint32_t x)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 1024;
+		uint32_t *v;
+
+		if (cap < p->cap || (v = pds_arr_realloc(p->v, cap, sizeof(*v))) == NULL)
+			return PDS_CHK_E_NOMEM;
+		p->v = v;
+		p->cap = cap;
+	}
+	p->v[p->n++] = x;
+	return 0;
+}
+
+static void point_loops(struct pds_cfg *cfg)
+{
+	for (uint32_t i = 0; i < cfg->nloops; i++) {
+		cfg->loops[i].blocks = cfg->bodies.v + cfg->loops[i].body_at;
+		cfg->loops[i].latches = cfg->latches.v + cfg->loops[i].latch_at;
+	}
+}
+
+static int add_block(struct pds_cfg *cfg, struct pds_loop *l, uint32_t b)
+{
+	int err = pool_add(&cfg->bodies, b);
+
+	l->nblocks += !err;
+	return err;
+}
+
 /* Body of the natural loop of header h with the given latch, added to loop l. */
 static int loop_body(struct pds_cfg *cfg, struct pds_loop *l, uint32_t latch, uint8_t *in)
 {
@@ -309,7 +345,7 @@ static int loop_body(struct pds_cfg *cfg, struct pds_loop *l, uint32_t latch, ui
 
 	if (!in[latch]) {
 		in[latch] = 1;
-		err = add_u32(&l->blocks, &l->nblocks, latch);
+		err = add_block(cfg, l, latch);
 		if (!err)
 			err = add_u32(&work, &nwork, latch);
 	}
@@ -322,7 +358,7 @@ static int loop_body(struct pds_cfg *cfg, struct pds_loop *l, uint32_t latch, ui
 			if (in[p] || !cfg->blocks[p].reachable)
 				continue;
 			in[p] = 1;
-			err = add_u32(&l->blocks, &l->nblocks, p);
+			err = add_block(cfg, l, p);
 			if (!err)
 				err = add_u32(&work, &nwork, p);
 		}
@@ -350,7 +386,9 @@ static int new_loop(struct pds_cfg *cfg, uint32_t header, uint8_t *in)
 	l->func = cfg->blocks[header].func;
 	l->parent = -1;
 	in[header] = 1;
-	if (add_u32(&l->blocks, &l->nblocks, header))
+	l->body_at = cfg->bodies.n;
+	l->latch_at = cfg->latches.n;
+	if (add_block(cfg, l, header))
 		return -1;
 	return (int)cfg->nloops++;
 }
@@ -373,7 +411,7 @@ static int find_loops(struct pds_cfg *cfg, struct pds_func *f)
 		return PDS_CHK_E_NOMEM;
 	/* Headers in reverse postorder so that each loop's body is gathered at once. */
 	for (uint32_t i = 0; !err && i < f->norder; i++) {
-		uint32_t h = f->order[i];
+		uint32_t h = f->order[i], *body;
 		int li = -1;
 
 		for (uint32_t k = 0; !err && k < cfg->blocks[h].npreds; k++) {
@@ -384,18 +422,22 @@ static int find_loops(struct pds_cfg *cfg, struct pds_func *f)
 			/* each header is visited once: its loop is new */
 			if (li < 0 && (li = new_loop(cfg, h, in)) < 0)
 				err = PDS_CHK_E_NOMEM;
-			if (!err)
-				err = add_u32(&cfg->loops[li].latches, &cfg->loops[li].nlatches, u);
+			if (!err) {
+				err = pool_add(&cfg->latches, u);
+				cfg->loops[li].nlatches += !err;
+			}
 			if (!err)
 				err = loop_body(cfg, &cfg->loops[li], u, in);
 		}
+		if (err || li < 0)
+			continue;
+		body = cfg->bodies.v + cfg->loops[li].body_at;
 		/* clear the marks of this loop's body only: linear over all loops */
-		for (uint32_t k = 0; li >= 0 && k < cfg->loops[li].nblocks; k++)
-			in[cfg->loops[li].blocks[k]] = 0;
+		for (uint32_t k = 0; k < cfg->loops[li].nblocks; k++)
+			in[body[k]] = 0;
 		/* the body in reverse postorder, the head first (it dominates the rest) */
-		if (li >= 0 && cfg->loops[li].nblocks > 1)
-			qsort_r(cfg->loops[li].blocks, cfg->loops[li].nblocks, sizeof(uint32_t),
-				by_rpo, cfg);
+		if (cfg->loops[li].nblocks > 1)
+			qsort_r(body, cfg->loops[li].nblocks, sizeof(uint32_t), by_rpo, cfg);
 	}
 	pds_arr_free(in);
 	return err;
@@ -554,6 +596,8 @@ int pds_cfg_build(const struct pds_chk_prog *prog, struct pds_cfg *cfg)
 		}
 	}
 	if (!err)
+		point_loops(cfg);
+	if (!err)
 		err = nest_loops(cfg);
 	if (!err)
 		err = call_graph(cfg);
@@ -580,10 +624,8 @@ void pds_cfg_free(struct pds_cfg *cfg)
 		free(cfg->funcs[i].callees);
 	}
 	free(cfg->funcs);
-	for (uint32_t i = 0; cfg->loops && i < cfg->nloops; i++) {
-		free(cfg->loops[i].blocks);
-		free(cfg->loops[i].latches);
-	}
+	pds_arr_free(cfg->bodies.v);
+	pds_arr_free(cfg->latches.v);
 	pds_arr_free(cfg->loops);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -479,6 +479,57 @@ static void diag_loop(struct tctx *t, uint32_t li, const struct pds_chk_loop_rep
 		      fails ? "never terminates" : "has no proven bound", lr->reason);
 }
 
+/*
+ * A report as allocated: the loops' strings (variable, formula, reason) live in
+ * chunks that the report frees at once, instead of three allocations a loop.
+ */
+struct str_chunk {
+	struct str_chunk *next;
+	size_t used, cap;
+	char data[];
+};
+
+struct report_priv {
+	struct pds_chk_term_report pub;
+	struct str_chunk *strings;
+};
+
+#define STR_CHUNK 65536
+
+/* A copy of s owned by r; NULL when out of memory. */
+static char *rep_str(struct pds_chk_term_report *r, const char *s)
+{
+	struct report_priv *rp = (struct report_priv *)(void *)r;
+	struct str_chunk *c = rp->strings;
+	size_t len = strlen(s) + 1;
+	char *d;
+
+	if (!c || c->cap - c->used < len) {
+		size_t cap = len > STR_CHUNK ? len : STR_CHUNK;
+
+		c = malloc(sizeof(*c) + cap);
+		if (!c)
+			return NULL;
+		c->next = rp->strings;
+		c->used = 0;
+		c->cap = cap;
+		rp->strings = c;
+	}
+	d = c->data + c->used;
+	memcpy(d, s, len);
+	c->used += len;
+	return d;
+}
+
+/* rep_str of s, which is freed; NULL when s is or when out of memory. */
+static char *rep_take(struct pds_chk_term_report *r, char *s)
+{
+	char *d = s ? rep_str(r, s) : NULL;
+
+	free(s);
+	return d;
+}
+
 static int report_loop(struct tctx *t, uint32_t li, struct pds_chk_loop_report *lr)
 {
 	const struct pds_loop *l = &t->cfg.loops[li];
@@ -492,18 +543,18 @@ static int report_loop(struct tctx *t, uint32_t li, struct pds_chk_loop_report *
 	lr->max_iter = b->verdict <= PDS_VERDICT_PROVEN_ASSUMING ? b->iters : UINT64_MAX;
 	lr->exit_slot = b->exit_slot >= 0 ? (uint32_t)b->exit_slot : lr->header;
 	/* "i in r7" when DWARF names the variable at its test, else at the loop head */
-	lr->ivar = pds_obj_ivar_label(t->prog, lr->exit_slot, lr->header, b->ivar);
+	lr->ivar =
+		rep_take(t->rep, pds_obj_ivar_label(t->prog, lr->exit_slot, lr->header, b->ivar));
 	if (!lr->ivar)
 		return PDS_CHK_E_NOMEM;
 	if (b->verdict <= PDS_VERDICT_PROVEN_ASSUMING && !pds_poly_is_const(&b->poly)) {
-		lr->iter_formula = pds_poly_format(&b->poly, &t->quants);
+		lr->iter_formula = rep_take(t->rep, pds_poly_format(&b->poly, &t->quants));
 		if (!lr->iter_formula)
 			return PDS_CHK_E_NOMEM;
 	}
 	if (b->verdict >= PDS_VERDICT_UNKNOWN) {
 		lr->rule = b->rule;
-		lr->reason = b->reason ? b->reason : pds_strdup("");
-		b->reason = NULL;
+		lr->reason = rep_str(t->rep, b->reason ? b->reason : "");
 		if (!lr->reason)
 			return PDS_CHK_E_NOMEM;
 	}
@@ -543,8 +594,8 @@ static int report_irreducible(struct tctx *t, uint32_t block, const char *msg)
 	lr->max_iter = UINT64_MAX;
 	lr->exit_slot = slot;
 	lr->rule = "termination/irreducible";
-	lr->reason = pds_strdup(msg);
-	lr->ivar = pds_strdup("");
+	lr->reason = rep_str(r, msg);
+	lr->ivar = rep_str(r, "");
 	lr->has_loc = pds_chk_prog_srcloc(t->prog, slot, &lr->loc) == 0;
 	return lr->reason && lr->ivar ? 0 : PDS_CHK_E_NOMEM;
 }
@@ -755,7 +806,7 @@ PDS_API int pds_chk_termination(const struct pds_chk_prog *prog,
 	if (!prog || !out || (opts && opts->sz < sizeof(*opts)))
 		return PDS_CHK_E_INVAL;
 	*out = NULL;
-	t.rep = pds_calloc(1, sizeof(*t.rep));
+	t.rep = pds_calloc(1, sizeof(struct report_priv));
 	if (!t.rep)
 		return PDS_CHK_E_NOMEM;
 	t.rep->bound = UINT64_MAX;
@@ -786,12 +837,13 @@ PDS_API int pds_chk_termination(const struct pds_chk_prog *prog,
 
 PDS_API void pds_chk_term_report_free(struct pds_chk_term_report *r)
 {
+	struct str_chunk *c, *next;
+
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->nloops; i++) {
-		free(r->loops[i].iter_formula);
-		free(r->loops[i].ivar);
-		free(r->loops[i].reason);
+	for (c = ((struct report_priv *)(void *)r)->strings; c; c = next) {
+		next = c->next;
+		free(c);
 	}
 	pds_arr_free(r->loops);
 	for (size_t i = 0; i < r->nassumptions; i++)

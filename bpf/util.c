@@ -47,7 +47,7 @@ void *pds_calloc(size_t n, size_t size)
 
 /*
  * Arrays sized by the program (per instruction, block, anchor or loop). Those
- * of a megabyte and more are mapped on their own, aligned to a huge page and
+ * of 512 KiB and more are mapped on their own, aligned to a huge page and
  * rounded up to whole ones, with the huge-page hint on all of it: a 4 MiB array
  * that glibc maps costs up to a thousand 4 KiB faults at its two unaligned
  * ends, and glibc's realloc of a mapping the hint split copies it into fresh
@@ -63,7 +63,7 @@ void *pds_calloc(size_t n, size_t size)
 #endif
 #endif
 #ifndef ARR_MAP_MIN
-#define ARR_MAP_MIN ((size_t)1 << 20)
+#define ARR_MAP_MIN ((size_t)512 << 10)
 #endif
 #define ARR_MAP_LEAD 64 /* the mapping's bytes before the array: a cache line */
 

@@ -39,8 +39,8 @@ static const size_t sizes[] = {0,
 			       7,
 			       4096,
 			       65537,
-			       ((size_t)1 << 20) - 1,
-			       (size_t)1 << 20,
+			       ((size_t)512 << 10) - 1, /* the last size from malloc */
+			       (size_t)512 << 10,	/* the first one mapped */
 			       ((size_t)3 << 20) + 12345,
 			       (size_t)9 << 20};
 
