@@ -300,7 +300,7 @@ static int kstate_encode(struct pds_kpool *kp, struct pds_kstate *k, const struc
 	}
 	k->codes = codes;
 	k->size = size;
-	p = kpool_at(kp, k->off);
+	p = size ? kpool_at(kp, k->off) : NULL;
 	for (int r = 0; r < 11; r++) {
 		if ((codes >> (2 * r) & 3) != K_STORED)
 			continue;

@@ -33,12 +33,12 @@ struct pds_block {
 	uint32_t succ[2];     /* successor blocks; UINT32_MAX when absent */
 	uint8_t nsucc;
 	bool exits;	 /* ends with exit */
+	bool reachable;	 /* from its function's entry */
 	uint32_t *preds; /* into the CFG's pred_pool */
 	uint32_t npreds;
 	uint32_t rpo;		    /* reverse-postorder index inside its function */
 	uint32_t idom;		    /* immediate dominator; itself for the entry */
 	int loop;		    /* innermost loop containing the block, or -1 */
-	bool reachable;		    /* from its function's entry */
 	uint32_t dom_pre, dom_post; /* dominator-tree DFS numbers: O(1) dominance */
 };
 
@@ -304,10 +304,10 @@ const struct pds_slot *pds_astate_slot(const struct pds_astate *s, int32_t off);
 struct pds_loop_bound {
 	enum pds_chk_verdict verdict;
 	uint64_t iters;	      /* back edges per entry, when bounded */
-	struct pds_poly poly; /* the same over named quantities */
+	struct pds_poly poly; /* the same over named quantities; empty when a constant */
 	const char *rule;     /* when not proven */
 	char *reason;	      /* when not proven: why (owned) */
-	char ivar[32];	      /* "r3", "[r10-8]" or "" */
+	char ivar[20];	      /* "r3", "[r10-8]" or "" */
 	int32_t exit_slot;    /* bounding or offending test, or -1 */
 	char *assumption;     /* host fact relied on, or NULL */
 };

@@ -681,14 +681,14 @@ static void fail(struct tres *r, const char *rule, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* "r3", "[r10-8]" or "?" into buf (at least 16 bytes): once per loop, no printf. */
+/* "r3", "[r10-8]" or "?" into buf (at least 17 bytes): once per loop, no printf. */
 static void var_name(int var, char *buf, size_t size)
 {
 	char digits[12];
 	int n = 0, at = 0;
 	unsigned v;
 
-	if (size < 16 || var < 0) {
+	if (size < 17 || var < 0) {
 		snprintf(buf, size, "?");
 		return;
 	}
@@ -1306,7 +1306,8 @@ static int decide(struct lctx *c, struct test *tests, struct tres *res, uint32_t
 		out->verdict = PDS_VERDICT_PROVEN;
 		out->iters = res[best].n;
 		take_result(out, &res[best], tests[best].slot);
-		err = set_poly(out, &res[best]);
+		/* a constant bound is iters alone: its polynomial stays empty */
+		err = res[best].symbolic ? set_poly(out, &res[best]) : 0;
 		goto out;
 	}
 	if (sum && cut_blocks_all_latches(c, cut)) {
@@ -1527,7 +1528,6 @@ int pds_loop_bound(const struct pds_absint *ai, uint32_t li, struct pds_loop_bou
 		/* no run of the body goes back to the head: the loop never iterates */
 		out->verdict = PDS_VERDICT_PROVEN;
 		out->iters = 0;
-		err = pds_poly_const(&out->poly, 0);
 		goto out;
 	}
 	if (!err)
