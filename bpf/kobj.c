@@ -159,13 +159,13 @@ static int grow(struct kctx *c, size_t need)
 		return 0;
 	while (cap < need)
 		cap *= 2;
-	a = realloc(p->insns, cap * sizeof(*p->insns));
+	a = pds_arr_realloc(p->insns, cap, sizeof(*p->insns));
 	if (a)
 		p->insns = a;
-	b = realloc(p->refs, cap * sizeof(*p->refs));
+	b = pds_arr_realloc(p->refs, cap, sizeof(*p->refs));
 	if (b)
 		p->refs = b;
-	d = realloc(p->origin, cap * sizeof(*p->origin));
+	d = pds_arr_realloc(p->origin, cap, sizeof(*p->origin));
 	if (d)
 		p->origin = d;
 	if (!a || !b || !d)

@@ -32,9 +32,9 @@ static void prog_free(struct pds_chk_prog *p)
 {
 	free(p->name);
 	free(p->section);
-	free(p->insns);
-	free(p->refs);
-	free(p->origin);
+	pds_arr_free(p->insns);
+	pds_arr_free(p->refs);
+	pds_arr_free(p->origin);
 	free(p->sub_starts);
 	for (size_t i = 0; p->sub_names && i < p->nsubs; i++)
 		free(p->sub_names[i]);
@@ -332,9 +332,9 @@ static int raw_prog(struct pds_chk_obj *obj, const struct pds_insn *insns, size_
 	p->nslots = n;
 	p->name = pds_strdup(name);
 	p->section = pds_strdup(".text");
-	p->insns = pds_calloc(n, sizeof(*p->insns));
-	p->refs = pds_calloc(n, sizeof(*p->refs));
-	p->origin = pds_calloc(n, sizeof(*p->origin));
+	p->insns = pds_arr_alloc(n, sizeof(*p->insns));
+	p->refs = pds_arr_alloc(n, sizeof(*p->refs));
+	p->origin = pds_arr_alloc(n, sizeof(*p->origin));
 	p->sub_starts = pds_calloc(1, sizeof(*p->sub_starts));
 	p->sub_names = pds_calloc(1, sizeof(*p->sub_names));
 	if (!obj->sec_names[0] || !obj->sec_names[1] || !p->name || !p->section || !p->insns ||

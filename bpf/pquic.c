@@ -196,9 +196,9 @@ static int alloc_prog(struct pq_ctx *c)
 	p->nslots = c->code->size / 8;
 	p->name = pds_strdup(name);
 	p->section = pds_strdup(c->code->name);
-	p->insns = pds_calloc(p->nslots, sizeof(*p->insns));
-	p->refs = pds_calloc(p->nslots, sizeof(*p->refs));
-	p->origin = pds_calloc(p->nslots, sizeof(*p->origin));
+	p->insns = pds_arr_alloc(p->nslots, sizeof(*p->insns));
+	p->refs = pds_arr_alloc(p->nslots, sizeof(*p->refs));
+	p->origin = pds_arr_alloc(p->nslots, sizeof(*p->origin));
 	p->sub_starts = pds_calloc(1, sizeof(*p->sub_starts));
 	p->sub_names = pds_calloc(1, sizeof(*p->sub_names));
 	if (!p->name || !p->section || !p->insns || !p->refs || !p->origin || !p->sub_starts ||
