@@ -39,6 +39,13 @@ struct tctx {
 	uint32_t nloops_by_depth;
 	struct cost *dist; /* per block, scratch */
 	bool *dist_set;
+	/* bpf_loop calls by slot, with the largest r1 at each (read from the abstract
+	 * states, which are freed before the costs are computed) */
+	struct loop_call {
+		uint32_t slot;
+		uint64_t r1max;
+	} * loop_calls;
+	uint32_t nloop_calls;
 	const struct pds_chk_term_opts *opts;
 	struct pds_chk_term_report *rep;
 };
@@ -180,6 +187,52 @@ static int r1_max(struct tctx *t, uint32_t b, uint32_t slot, uint64_t *max)
 	return err;
 }
 
+/* The largest r1 at the bpf_loop call at slot (loop_calls). */
+static uint64_t loop_call_r1(const struct tctx *t, uint32_t slot)
+{
+	uint32_t lo = 0, hi = t->nloop_calls;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (t->loop_calls[mid].slot < slot)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < t->nloop_calls && t->loop_calls[lo].slot == slot ? t->loop_calls[lo].r1max
+								     : UINT64_MAX;
+}
+
+/* loop_calls, in slot order (blocks are in slot order). */
+static int find_loop_calls(struct tctx *t)
+{
+	uint32_t cap = 0;
+	int err = 0;
+
+	for (uint32_t b = 0; !err && b < t->cfg.nblocks; b++) {
+		const struct pds_block *blk = &t->cfg.blocks[b];
+
+		for (uint32_t i = blk->first; !err && i <= blk->last; i++) {
+			if (!kernel_helper(t, i, KH_LOOP))
+				continue;
+			if (t->nloop_calls == cap) {
+				struct loop_call *v;
+
+				cap = cap ? 2 * cap : 8;
+				v = pds_arr_realloc(t->loop_calls, cap, sizeof(*v));
+				if (!v)
+					return PDS_CHK_E_NOMEM;
+				t->loop_calls = v;
+			}
+			t->loop_calls[t->nloop_calls].slot = i;
+			err = r1_max(t, b, i, &t->loop_calls[t->nloop_calls].r1max);
+			t->nloop_calls += !err;
+		}
+	}
+	return err;
+}
+
 /* The cost of the costliest callback, any of them being the one passed. */
 static int callback_cost(struct tctx *t, struct cost *out)
 {
@@ -218,7 +271,7 @@ static int block_cost(struct tctx *t, uint32_t b, struct cost *out)
 		if (!kernel_helper(t, i, KH_LOOP) && !kernel_helper(t, i, KH_FIND_VMA))
 			continue;
 		if (!err && kernel_helper(t, i, KH_LOOP)) {
-			err = r1_max(t, b, i, &n);
+			n = loop_call_r1(t, i);
 			n = n < BPF_MAX_LOOPS ? n : BPF_MAX_LOOPS;
 		}
 		if (!err)
@@ -700,6 +753,10 @@ static int analyse(struct tctx *t)
 		}
 		err = pds_loop_bound(&t->ai, li, &t->bounds[li]);
 	}
+	if (!err)
+		err = find_loop_calls(t);
+	/* nothing after needs the abstract states: their memory goes before the costs' */
+	pds_absint_free(&t->ai);
 	for (uint32_t li = 0; !err && li < t->cfg.nloops; li++) {
 		struct pds_chk_loop_report *lr = &r->loops[r->nloops++];
 
@@ -791,6 +848,7 @@ static void tctx_free(struct tctx *t)
 	pds_arr_free(t->by_depth);
 	pds_arr_free(t->dist);
 	pds_arr_free(t->dist_set);
+	pds_arr_free(t->loop_calls);
 	pds_absint_free(&t->ai);
 	pds_quantities_free(&t->quants);
 	pds_cfg_free(&t->cfg);
