@@ -1414,6 +1414,55 @@ bool pds_absint_anchor_reachable(const struct pds_absint *ai, uint32_t b)
 	return ai->anchor[b] != UINT32_MAX && anchor_reachable(ai, ai->anchor[b]);
 }
 
+/* The first of the clamps at block b, or NULL. */
+static const struct pds_absint_clamp *clamps_at(const struct pds_absint *ai, uint32_t b)
+{
+	uint32_t lo = 0, hi = ai->nclamps;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (ai->clamps[mid].block < b)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ai->nclamps && ai->clamps[lo].block == b ? &ai->clamps[lo] : NULL;
+}
+
+/* Intersects s with the clamps from c on (all at one block). */
+static void apply_clamps(const struct pds_absint *ai, const struct pds_absint_clamp *c,
+			 struct pds_astate *s)
+{
+	const struct pds_absint_clamp *end = ai->clamps + ai->nclamps;
+
+	for (uint32_t b = c->block; s->reachable && c < end && c->block == b; c++) {
+		struct pds_av *v = NULL, w;
+
+		if (c->var >= 0 && c->var < 10) {
+			v = &s->r[c->var];
+		} else if (c->var >= 11) {
+			struct pds_slot *sl =
+				(struct pds_slot *)pds_astate_slot(s, -(int32_t)(c->var - 10) * 8);
+
+			v = sl && sl->size == 8 ? &sl->v : NULL;
+		}
+		if (!v || v->kind != PDS_AV_SCALAR)
+			continue;
+		w = *v;
+		if (c->sign) {
+			w.smin = w.smin > c->lo ? w.smin : c->lo;
+			w.smax = w.smax < c->hi ? w.smax : c->hi;
+		} else {
+			w.umin = w.umin > (uint64_t)c->lo ? w.umin : (uint64_t)c->lo;
+			w.umax = w.umax < (uint64_t)c->hi ? w.umax : (uint64_t)c->hi;
+		}
+		/* empty: the head is not reached with this value; keep the sound original */
+		if (pds_av_sync(&w))
+			*v = w;
+	}
+}
+
 /*
  * Takes the pulled state acc into anchor b's entry: joined while the head of a
  * loop has changed fewer than WIDEN_AFTER times, widened after (never when
@@ -1423,13 +1472,17 @@ bool pds_absint_anchor_reachable(const struct pds_absint *ai, uint32_t b)
 static int settle(struct pds_absint *ai, uint32_t b, struct pds_astate *acc, uint32_t *changes,
 		  bool narrow, bool *changed)
 {
+	const struct pds_absint_clamp *clamp;
 	struct dentry *e;
 	int err = dc_get(ai, ai->anchor[b], &e);
 
 	*changed = false;
 	if (err)
 		return err;
+	clamp = ai->nclamps ? clamps_at(ai, b) : NULL;
 	if (narrow || !is_header(ai->cfg, b) || changes[b] < WIDEN_AFTER) {
+		if (clamp)
+			apply_clamps(ai, clamp, acc);
 		if (!state_same(&e->s, acc)) { /* the states trade places */
 			struct pds_astate t = e->s;
 
@@ -1437,6 +1490,17 @@ static int settle(struct pds_absint *ai, uint32_t b, struct pds_astate *acc, uin
 			*acc = t;
 			*changed = true;
 		}
+	} else if (clamp) {
+		/* widened, then clamped: changed only if it differs from before */
+		struct pds_astate old = {0};
+
+		err = pds_astate_copy(&old, &e->s);
+		if (err)
+			return err;
+		(void)state_merge(&e->s, acc, true);
+		apply_clamps(ai, clamp, &e->s);
+		*changed = !state_same(&old, &e->s);
+		pds_astate_free(&old);
 	} else {
 		*changed = state_merge(&e->s, acc, true);
 	}

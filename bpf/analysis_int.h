@@ -245,10 +245,25 @@ struct pds_kpool {
 /* The longest chain of blocks without a state of their own (see absint.c). */
 #define PDS_ABSINT_CHAIN_BLOCKS 8u
 
+/*
+ * A fact about every run that the analysis of a loop proved: at the head
+ * (block), variable var (a register, or 11 + k for the stack slot at r10-8k-8)
+ * holds a number in [lo, hi], signed or unsigned. The fixpoint intersects the
+ * head's entry state with it.
+ */
+struct pds_absint_clamp {
+	uint32_t block;
+	int var;
+	bool sign;
+	int64_t lo, hi;
+};
+
 struct pds_absint {
 	const struct pds_cfg *cfg;
 	const struct pds_chk_facts *facts;
 	struct pds_quantities *quants;
+	const struct pds_absint_clamp *clamps; /* by block, ascending; may be NULL */
+	uint32_t nclamps;
 	/* Entry states, of anchor blocks only: in[anchor[b]]. Another block's entry
 	 * is computed from the anchor up[b] its chain hangs from (pds_absint_entry). */
 	struct pds_kstate *in;
@@ -315,3 +330,10 @@ struct pds_loop_bound {
 /* Bounds loop li of the CFG analysed by ai. */
 int pds_loop_bound(const struct pds_absint *ai, uint32_t li, struct pds_loop_bound *out);
 void pds_loop_bound_free(struct pds_loop_bound *b);
+/*
+ * The same, and when one exit test bounds every back edge, the ranges at the
+ * head of the loop's 64-bit induction variables (at most max, added to inv
+ * from *ninv on): facts of every run, for a second fixpoint (absint clamps).
+ */
+int pds_loop_bound_inv(const struct pds_absint *ai, uint32_t li, struct pds_loop_bound *out,
+		       struct pds_absint_clamp *inv, uint32_t max, uint32_t *ninv);

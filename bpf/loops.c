@@ -78,6 +78,7 @@ struct lctx {
 	uint8_t *role;	      /* per body block: ROLE_LATCH, ROLE_TEST */
 	uint8_t *cut;	      /* per body block: a test whose bound counts in a cut (decide) */
 	struct dstate *latch; /* join over latches of the state at the end of the latch */
+	uint64_t best_n;      /* back edges per entry, when one test bounds them all */
 };
 
 enum { ROLE_LATCH = 1, ROLE_TEST = 2 };
@@ -1306,6 +1307,7 @@ static int decide(struct lctx *c, struct test *tests, struct tres *res, uint32_t
 		out->verdict = PDS_VERDICT_PROVEN;
 		out->iters = res[best].n;
 		take_result(out, &res[best], tests[best].slot);
+		c->best_n = res[best].n;
 		/* a constant bound is iters alone: its polynomial stays empty */
 		err = res[best].symbolic ? set_poly(out, &res[best]) : 0;
 		goto out;
@@ -1502,9 +1504,122 @@ static int setup(struct lctx *c)
 	return 0;
 }
 
+/*
+ * What a bound of n back edges per entry says of a variable that moves by a
+ * step in [slo, shi], all of one sign, at every iteration: it enters with a
+ * value e in [elo, ehi] (the join of the entry edges), and the k-th visit of
+ * the head (k <= n) sees e plus k steps. When e plus n of the largest steps
+ * stays inside the 64-bit domain, no partial sum wraps and every visit's value
+ * lies in [elo, ehi + n * shi] (falling: [elo + n * slo, ehi]).
+ */
+static bool head_range(const struct domain *D, const struct pds_av *ev, int64_t slo, int64_t shi,
+		       uint64_t n, int64_t *lo, int64_t *hi)
+{
+	i128 elo, ehi;
+
+	range_in(D, ev, &elo, &ehi);
+	if (slo >= 1) {
+		if ((i128)n > (D->max - ehi) / shi)
+			return false;
+		ehi += (i128)n * shi;
+	} else {
+		if (shi > -1 || (i128)n > (elo - D->min) / -(i128)slo)
+			return false;
+		elo += (i128)n * slo;
+	}
+	*lo = (int64_t)(uint64_t)elo;
+	*hi = (int64_t)(uint64_t)ehi;
+	return true;
+}
+
+/* Adds a clamp unless inv is full. */
+static void add_clamp(struct pds_absint_clamp *inv, uint32_t max, uint32_t *ninv, uint32_t block,
+		      int var, bool sign, int64_t lo, int64_t hi)
+{
+	if (*ninv < max)
+		inv[(*ninv)++] = (struct pds_absint_clamp){
+			.block = block, .var = var, .sign = sign, .lo = lo, .hi = hi};
+}
+
+/*
+ * The loop is proven by one test, bounding every back edge: the head ranges of
+ * its 64-bit induction variables, and at the head of each loop inside it, the
+ * range of every variable that the symbolic pass writes as one of those plus
+ * an offset (it holds at every visit within an iteration: the pass settled
+ * over the inner cycles, and every way into the body passes the head).
+ */
+static int head_invariants(struct lctx *c, struct pds_absint_clamp *inv, uint32_t max,
+			   uint32_t *ninv)
+{
+	struct {
+		bool known, sign;
+		int64_t lo, hi;
+	} range[NV] = {{0}};
+	int err = 0;
+
+	for (int var = 0; !err && var < c->nv; var++) {
+		int64_t slo, shi, lo, hi;
+		struct pds_av ev;
+		struct domain D;
+		int width;
+
+		if (var == 10 || !iv_step(c, var, &slo, &shi, &width) || width != 64)
+			continue;
+		err = entry_value(c, var, &ev);
+		if (err || ev.kind != PDS_AV_SCALAR)
+			continue;
+		for (int sign = 0; sign < 2 && !range[var].known; sign++) {
+			set_domain(&D, 64, sign);
+			if (!head_range(&D, &ev, slo, shi, c->best_n, &lo, &hi))
+				continue;
+			range[var].known = true;
+			range[var].sign = sign;
+			range[var].lo = lo;
+			range[var].hi = hi;
+			add_clamp(inv, max, ninv, c->loop->header, var, sign, lo, hi);
+		}
+	}
+	for (uint32_t k = 1; !err && k < c->loop->nblocks; k++) {
+		uint32_t b = c->order[k];
+		const struct pds_block *blk = &c->cfg->blocks[b];
+		const struct dstate *d = din(c, k);
+
+		if (!d->reached || blk->loop < 0 || c->cfg->loops[blk->loop].header != b)
+			continue;
+		for (int x = 0; x < c->nv; x++) {
+			const struct dval *v = &d->v[x];
+			struct domain D;
+			i128 lo, hi;
+
+			if (x == 10 || v->kind != D_IV || v->view != V_FULL || v->narrow ||
+			    v->var < 0 || v->var >= c->nv || !range[v->var].known)
+				continue;
+			set_domain(&D, 64, range[v->var].sign);
+			lo = (range[v->var].sign ? (i128)range[v->var].lo
+						 : (i128)(uint64_t)range[v->var].lo) +
+			     v->lo;
+			hi = (range[v->var].sign ? (i128)range[v->var].hi
+						 : (i128)(uint64_t)range[v->var].hi) +
+			     v->hi;
+			if (lo < D.min || hi > D.max || lo > hi)
+				continue;
+			add_clamp(inv, max, ninv, b, x, range[v->var].sign, (int64_t)(uint64_t)lo,
+				  (int64_t)(uint64_t)hi);
+		}
+	}
+	return err;
+}
+
 int pds_loop_bound(const struct pds_absint *ai, uint32_t li, struct pds_loop_bound *out)
 {
-	struct lctx c = {.ai = ai,
+	return pds_loop_bound_inv(ai, li, out, NULL, 0, NULL);
+}
+
+int pds_loop_bound_inv(const struct pds_absint *ai, uint32_t li, struct pds_loop_bound *out,
+		       struct pds_absint_clamp *inv, uint32_t max, uint32_t *ninv)
+{
+	struct lctx c = {.best_n = UINT64_MAX,
+			 .ai = ai,
 			 .cfg = ai->cfg,
 			 .prog = ai->cfg->prog,
 			 .loop = &ai->cfg->loops[li],
@@ -1537,6 +1652,8 @@ int pds_loop_bound(const struct pds_absint *ai, uint32_t li, struct pds_loop_bou
 		err = analyse_test(&c, &tests[i], &res[i]);
 	if (!err)
 		err = decide(&c, tests, res, nt, out);
+	if (!err && inv && c.best_n != UINT64_MAX && out->verdict <= PDS_VERDICT_PROVEN_ASSUMING)
+		err = head_invariants(&c, inv, max, ninv);
 out:
 	for (uint32_t k = 0; c.order && k < c.loop->nblocks; k++)
 		c.pos[c.order[k]] = UINT32_MAX;

@@ -12,6 +12,7 @@
  * certainly never exits, `unknown` otherwise (irreducible flow and recursion
  * included).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,11 @@ struct cost {
 	uint64_t n;
 	bool sym;
 	struct pds_poly p; /* meaningful when sym */
+};
+
+struct loop_call {
+	uint32_t slot;
+	uint64_t r1max;
 };
 
 struct tctx {
@@ -41,11 +47,10 @@ struct tctx {
 	bool *dist_set;
 	/* bpf_loop calls by slot, with the largest r1 at each (read from the abstract
 	 * states, which are freed before the costs are computed) */
-	struct loop_call {
-		uint32_t slot;
-		uint64_t r1max;
-	} * loop_calls;
+	struct loop_call *loop_calls;
 	uint32_t nloop_calls;
+	struct pds_absint_clamp *clamps; /* for a second round (plan_clamps) */
+	uint32_t nclamps;
 	const struct pds_chk_term_opts *opts;
 	struct pds_chk_term_report *rep;
 };
@@ -718,29 +723,81 @@ static int whole_program(struct tctx *t)
 	return 0;
 }
 
-static int analyse(struct tctx *t)
+static int by_block(const void *a, const void *b)
 {
-	struct pds_chk_term_report *r = t->rep;
+	uint32_t x = ((const struct pds_absint_clamp *)a)->block;
+	uint32_t y = ((const struct pds_absint_clamp *)b)->block;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Whether a loop is bounded no better than by its counter's type. */
+static bool loose(const struct pds_loop_bound *b)
+{
+	return b->verdict > PDS_VERDICT_PROVEN_ASSUMING || b->iters > UINT32_MAX;
+}
+
+/*
+ * After the first round: the clamps for a second one, when it can help. A loop
+ * that one exit test bounds knows the values of its induction variables at its
+ * head; when a loop inside it is bounded loosely (its bound may be one of
+ * them: a triangular nest), the fixpoint runs again with those facts. Each
+ * holds in every run, so the second round is as sound as the first.
+ */
+#define CLAMPS_PER_LOOP 64
+
+static int plan_clamps(struct tctx *t)
+{
+	uint8_t *want = NULL;
+	uint32_t n = 0, nwant = 0;
 	int err = 0;
 
+	for (uint32_t li = 0; li < t->cfg.nloops; li++) {
+		if (!loose(&t->bounds[li]) || t->cfg.loops[li].parent < 0)
+			continue;
+		if (!want && (want = pds_arr_alloc(t->cfg.nloops, 1)) == NULL)
+			return PDS_CHK_E_NOMEM;
+		for (int p = t->cfg.loops[li].parent; p >= 0 && !want[p];
+		     p = t->cfg.loops[p].parent)
+			if (!loose(&t->bounds[p])) {
+				want[p] = 1;
+				nwant++;
+			}
+	}
+	if (nwant)
+		t->clamps = pds_arr_alloc((size_t)nwant * CLAMPS_PER_LOOP, sizeof(*t->clamps));
+	if (nwant && !t->clamps)
+		err = PDS_CHK_E_NOMEM;
+	for (uint32_t li = 0; !err && nwant && li < t->cfg.nloops; li++) {
+		struct pds_loop_bound b = {0};
+		uint32_t got = 0;
+
+		if (!want[li])
+			continue;
+		err = pds_loop_bound_inv(&t->ai, li, &b, t->clamps + n, CLAMPS_PER_LOOP, &got);
+		pds_loop_bound_free(&b);
+		n += got;
+	}
+	pds_arr_free(want);
+	if (!err && n) {
+		qsort(t->clamps, n, sizeof(*t->clamps), by_block);
+		t->nclamps = n;
+	}
+	return err;
+}
+
+/* One round: the fixpoint (with the clamps planned, if any), then every loop's bound. */
+static int bound_loops(struct tctx *t)
+{
+	int err;
+
+	memset(&t->ai, 0, sizeof(t->ai));
 	t->ai.cfg = &t->cfg;
 	t->ai.facts = t->opts ? t->opts->facts : NULL;
 	t->ai.quants = &t->quants;
+	t->ai.clamps = t->clamps;
+	t->ai.nclamps = t->nclamps;
 	err = pds_absint_run(&t->ai);
-	if (err)
-		return err;
-	t->bounds = pds_arr_alloc(t->cfg.nloops, sizeof(*t->bounds));
-	if (!t->bounds)
-		return PDS_CHK_E_NOMEM;
-	if (t->cfg.nloops) {
-		struct pds_chk_loop_report *v =
-			pds_arr_realloc(r->loops, r->nloops + t->cfg.nloops, sizeof(*v));
-
-		if (!v)
-			return PDS_CHK_E_NOMEM;
-		memset(v + r->nloops, 0, t->cfg.nloops * sizeof(*v));
-		r->loops = v;
-	}
 	for (uint32_t li = 0; !err && li < t->cfg.nloops; li++) {
 		const struct pds_loop *l = &t->cfg.loops[li];
 
@@ -752,6 +809,40 @@ static int analyse(struct tctx *t)
 			continue;
 		}
 		err = pds_loop_bound(&t->ai, li, &t->bounds[li]);
+	}
+	if (!err && !t->nclamps)
+		err = plan_clamps(t);
+	return err;
+}
+
+static int analyse(struct tctx *t)
+{
+	struct pds_chk_term_report *r = t->rep;
+	int err = 0;
+
+	t->bounds = pds_arr_alloc(t->cfg.nloops, sizeof(*t->bounds));
+	if (!t->bounds)
+		return PDS_CHK_E_NOMEM;
+	err = bound_loops(t);
+	if (!err && t->nclamps) {
+		/* again, with what the first round proved of its counters */
+		for (uint32_t li = 0; li < t->cfg.nloops; li++) {
+			pds_loop_bound_free(&t->bounds[li]);
+			memset(&t->bounds[li], 0, sizeof(t->bounds[li]));
+		}
+		pds_absint_free(&t->ai);
+		err = bound_loops(t);
+	}
+	if (err)
+		return err;
+	if (t->cfg.nloops) {
+		struct pds_chk_loop_report *v =
+			pds_arr_realloc(r->loops, r->nloops + t->cfg.nloops, sizeof(*v));
+
+		if (!v)
+			return PDS_CHK_E_NOMEM;
+		memset(v + r->nloops, 0, t->cfg.nloops * sizeof(*v));
+		r->loops = v;
 	}
 	if (!err)
 		err = find_loop_calls(t);
@@ -849,6 +940,7 @@ static void tctx_free(struct tctx *t)
 	pds_arr_free(t->dist);
 	pds_arr_free(t->dist_set);
 	pds_arr_free(t->loop_calls);
+	pds_arr_free(t->clamps);
 	pds_absint_free(&t->ai);
 	pds_quantities_free(&t->quants);
 	pds_cfg_free(&t->cfg);

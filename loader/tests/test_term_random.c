@@ -6,10 +6,10 @@
  * shapes (counters up and down, 64-bit, ALU32, the <<32 >>32 and <<32 s>>32
  * sign/zero-extension idioms, 8/16-bit views, steps 1..5, every compare signed
  * and unsigned, JMP32, bounds that are constants, getter results, plugin memory
- * and stack reloads, counters kept on the stack, nesting, several exits,
- * breaks and early exits, and writes over spilled limits and counters: a
- * misaligned store, helpers given a stack pointer, and a store through a
- * stack address kept in plugin memory).  The
+ * and stack reloads, enclosing loops' counters (triangular nests), counters
+ * kept on the stack, nesting, several exits, breaks and early exits, and writes
+ * over spilled limits and counters: a misaligned store, helpers given a stack
+ * pointer, and a store through a stack address kept in plugin memory).  The
  * analysis must never under-estimate (DESIGN: a proven bound B means no run
  * executes more than B instructions), so each proven program is run many times
  * with adversarial host results under a budget of B + 1 and must finish within
@@ -32,7 +32,7 @@
 #define RUN_CAP 3000000ull     /* proven bounds above this are run under this budget */
 #define FAIL_BUDGET 1000000ull /* budget of runs of programs with a failing loop */
 #define KEY_NB_PATHS 0x2d
-#define KERNEL_KTIME 5 /* bpf_ktime_get_ns: an arbitrary 64-bit value */
+#define KERNEL_KTIME 5	      /* bpf_ktime_get_ns: an arbitrary 64-bit value */
 #define KERNEL_PROBE_READ 113 /* bpf_probe_read_kernel(dst, size, src) */
 
 #define INSN(c, d, s, o, i)                                                                        \
@@ -163,6 +163,16 @@ static const int16_t ctr_off[3] = {-32, -40, -48}; /* counters kept on the stack
 static void gen_source(struct gen *g, int level, int r)
 {
 	unsigned kind = level == 2 ? 0 : pick(4);
+
+	if (level > 0 && chance(25)) {
+		/* a triangular nest: the enclosing loop's counter, maybe offset or masked */
+		emit(g, INSN(ALU64 | MOV | X, r, ctr_reg[level - 1], 0, 0));
+		if (chance(40))
+			emit(g, INSN(ALU64 | ADD, r, 0, 0, (int32_t)pick(4) - 1));
+		if (chance(20))
+			emit(g, INSN(ALU64 | AND, r, 0, 0, 0xff));
+		return;
+	}
 
 	if (kind == 0) {
 		mov_imm(g, r, (int32_t)(1 + pick(chance(80) ? 40 : 300)));
