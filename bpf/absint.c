@@ -1316,6 +1316,9 @@ static void entry_state(const struct pds_absint *ai, uint32_t func, struct pds_a
 			s->r[1].kind = PDS_AV_HOST;
 			s->r[1].prov = PDS_PROV_CNX;
 		}
+	} else if (ai->has_args && ai->has_args[func]) {
+		for (int r = 1; r <= 5; r++)
+			s->r[r] = ai->args[func][r - 1];
 	} else {
 		for (int r = 1; r <= 5; r++)
 			pds_av_unknown(&s->r[r]);
@@ -1665,9 +1668,96 @@ static int run_func(struct pds_absint *ai, uint32_t func, uint32_t *changes)
 	return err ? err : dc_flush(ai, false);
 }
 
+/*
+ * Subprograms in an order where every caller comes before its callees (none
+ * when the call graph has a cycle: recursion is refused anyway), and which of
+ * them a helper may run (their address is taken): those start from unknown
+ * arguments, the others from the join of what their call sites pass.
+ */
+static int call_order(struct pds_absint *ai, uint32_t *order, bool *ok)
+{
+	const struct pds_cfg *cfg = ai->cfg;
+	uint32_t n = cfg->nfuncs, *indeg = pds_arr_alloc(n, sizeof(*indeg)), head = 0, tail = 0;
+
+	*ok = false;
+	if (!indeg)
+		return PDS_CHK_E_NOMEM;
+	for (uint32_t f = 0; f < n; f++)
+		for (uint32_t k = 0; k < cfg->funcs[f].ncallees; k++)
+			indeg[cfg->funcs[f].callees[k]]++;
+	for (uint32_t f = 0; f < n; f++)
+		if (!indeg[f])
+			order[tail++] = f;
+	while (head < tail) {
+		const struct pds_func *fn = &cfg->funcs[order[head++]];
+
+		for (uint32_t k = 0; k < fn->ncallees; k++)
+			if (--indeg[fn->callees[k]] == 0)
+				order[tail++] = fn->callees[k];
+	}
+	pds_arr_free(indeg);
+	*ok = tail == n && !cfg->recursive;
+	return 0;
+}
+
+/* Joins what the calls in function f pass in r1-r5 into their callees' arguments. */
+static int pass_args(struct pds_absint *ai, uint32_t f, const bool *taken)
+{
+	const struct pds_chk_prog *p = ai->cfg->prog;
+	const struct pds_func *fn = &ai->cfg->funcs[f];
+	struct pds_astate s = {0};
+	int err = 0;
+
+	for (uint32_t i = 0; !err && i < fn->norder; i++) {
+		const struct pds_block *blk = &ai->cfg->blocks[fn->order[i]];
+		bool entered = false;
+
+		for (uint32_t slot = blk->first; !err && slot <= blk->last; slot++) {
+			uint32_t g;
+
+			if (p->refs[slot].kind != PDS_REF_SUBPROG)
+				continue;
+			g = pds_cfg_func_of_slot(ai->cfg, p->refs[slot].target);
+			if (g >= ai->cfg->nfuncs || taken[g])
+				continue;
+			if (!entered) { /* the block's entry, stepped to each call in turn */
+				err = pds_absint_entry(ai, fn->order[i], &s);
+				entered = true;
+				for (uint32_t k = blk->first; !err && s.reachable && k < slot; k++)
+					if (k == blk->first || !pds_insn_is_lddw(&p->insns[k - 1]))
+						err = pds_absint_step(ai, &s, k);
+			}
+			if (err || !s.reachable)
+				break;
+			for (int r = 1; r <= 5; r++) {
+				struct pds_av v = s.r[r];
+
+				if (v.kind != PDS_AV_SCALAR) /* pointers mean another frame there */
+					pds_av_unknown(&v);
+				if (!ai->has_args[g])
+					ai->args[g][r - 1] = v;
+				else
+					pds_av_join(&ai->args[g][r - 1], &v);
+			}
+			ai->has_args[g] = true;
+			/* on to the next call in this block */
+			err = pds_absint_step(ai, &s, slot);
+			for (uint32_t k = slot + 1; !err && s.reachable && k <= blk->last; k++) {
+				if (p->refs[k].kind == PDS_REF_SUBPROG)
+					break;
+				if (!pds_insn_is_lddw(&p->insns[k - 1]))
+					err = pds_absint_step(ai, &s, k);
+			}
+		}
+	}
+	pds_astate_free(&s);
+	return err;
+}
+
 int pds_absint_run(struct pds_absint *ai)
 {
-	uint32_t *changes;
+	uint32_t *changes, *order = NULL;
+	bool *taken = NULL, ordered = false;
 	int err = 0;
 
 	ai->profile = ai->cfg->prog->obj->profile;
@@ -1702,8 +1792,32 @@ int pds_absint_run(struct pds_absint *ai)
 		pds_arr_free(changes);
 		return PDS_CHK_E_NOMEM;
 	}
-	for (uint32_t f = 0; !err && f < ai->cfg->nfuncs; f++)
+	if (ai->cfg->nfuncs > 1) {
+		order = pds_arr_alloc(ai->cfg->nfuncs, sizeof(*order));
+		taken = pds_arr_alloc(ai->cfg->nfuncs, sizeof(*taken));
+		ai->args = pds_arr_alloc(ai->cfg->nfuncs, sizeof(*ai->args));
+		ai->has_args = pds_arr_alloc(ai->cfg->nfuncs, sizeof(*ai->has_args));
+		err = !order || !taken || !ai->args || !ai->has_args
+			      ? PDS_CHK_E_NOMEM
+			      : call_order(ai, order, &ordered);
+		for (uint32_t i = 0; !err && ordered && i < ai->cfg->prog->nslots; i++)
+			if (ai->cfg->prog->refs[i].kind == PDS_REF_FUNC_ADDR) {
+				uint32_t g = pds_cfg_func_of_slot(ai->cfg,
+								  ai->cfg->prog->refs[i].target);
+
+				if (g < ai->cfg->nfuncs)
+					taken[g] = true;
+			}
+	}
+	for (uint32_t i = 0; !err && i < ai->cfg->nfuncs; i++) {
+		uint32_t f = ordered ? order[i] : i;
+
 		err = run_func(ai, f, changes);
+		if (!err && ordered)
+			err = pass_args(ai, f, taken);
+	}
+	pds_arr_free(order);
+	pds_arr_free(taken);
 	pds_arr_free(changes);
 	return err;
 }
@@ -1734,6 +1848,10 @@ void pds_absint_free(struct pds_absint *ai)
 	pds_arr_free(ai->up);
 	pds_arr_free(ai->down);
 	pds_arr_free(ai->down_at);
+	pds_arr_free(ai->args);
+	pds_arr_free(ai->has_args);
+	ai->args = NULL;
+	ai->has_args = NULL;
 	ai->out = NULL;
 	ai->ver = ai->out_ver = NULL;
 	ai->in = NULL;

@@ -264,6 +264,10 @@ struct pds_absint {
 	struct pds_quantities *quants;
 	const struct pds_absint_clamp *clamps; /* by block, ascending; may be NULL */
 	uint32_t nclamps;
+	/* per subprogram: the join of r1-r5 at its call sites (numbers only), when
+	 * every caller ran first and no helper may call it (see pds_absint_run) */
+	struct pds_av (*args)[5];
+	bool *has_args;
 	/* Entry states, of anchor blocks only: in[anchor[b]]. Another block's entry
 	 * is computed from the anchor up[b] its chain hangs from (pds_absint_entry). */
 	struct pds_kstate *in;

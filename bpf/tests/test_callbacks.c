@@ -3,7 +3,8 @@
  * Kernel callbacks in the termination analysis: a subprogram run by bpf_loop
  * counts nr_loops times (1 << 23 at most), a callback that never ends makes
  * the program fail, one that runs itself again and one run once per map
- * element leave it unknown
+ * element leave it unknown, and one also called directly starts from unknown
+ * arguments
  * (bpf/tests/progs/kernel/callbacks.c).
  */
 #include <stdlib.h>
@@ -100,6 +101,25 @@ static void test_for_each_unknown(void)
 	obj = NULL;
 }
 
+/*
+ * upto is called directly with 3 and run by bpf_loop with indices up to 999,
+ * of which it loops over those up to 50: its arguments are not the direct
+ * call's alone, so its loop may run 50 times per call (its address is taken:
+ * it starts from unknown arguments).
+ */
+static void test_callback_called_directly(void)
+{
+	struct pds_chk_term_report *r = term("cb_also_direct");
+
+	CU_ASSERT_EQUAL(r->nloops, 1);
+	for (size_t i = 0; i < r->nloops; i++)
+		CU_ASSERT(r->loops[i].verdict > PDS_VERDICT_PROVEN_ASSUMING ||
+			  r->loops[i].max_iter >= 49);
+	CU_ASSERT(r->bound >= 1000ull * 50);
+	pds_chk_term_report_free(r);
+}
+
 PDS_TEST_MAIN("termination of kernel callbacks", PDS_TEST(test_loop_counts_callback),
 	      PDS_TEST(test_loop_count_capped), PDS_TEST(test_callback_never_ends),
-	      PDS_TEST(test_callback_cycle_unknown), PDS_TEST(test_for_each_unknown))
+	      PDS_TEST(test_callback_cycle_unknown), PDS_TEST(test_for_each_unknown),
+	      PDS_TEST(test_callback_called_directly))

@@ -3,7 +3,7 @@
  * Callbacks: subprograms the kernel runs from inside a helper. bpf_loop runs
  * its callback nr_loops times (never more than 1 << 23); bpf_for_each_map_elem
  * once per element of the map; a callback may itself never end, or run
- * itself again.
+ * itself again, or be called directly as well.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -43,6 +43,18 @@ static long again(__u32 index, void *ctx)
 	return 0;
 }
 
+/* a callback also called directly: bpf_loop passes it indices up to 999 */
+static __noinline long upto(__u32 index, void *ctx)
+{
+	volatile __u64 x = 0;
+
+	/* at most 50: the kernel's verifier walks the loop, so it stays short */
+#pragma clang loop unroll(disable)
+	for (__u32 k = 0; k < index && k < 50; k++)
+		x += k;
+	return x & 1 ? 0 : 0;
+}
+
 static long count_elem(void *map, __u32 *key, __u64 *val, void *ctx)
 {
 	(*val)++;
@@ -74,6 +86,14 @@ SEC("socket")
 int cb_loop_again(struct __sk_buff *skb)
 {
 	bpf_loop(2, again, 0, 0);
+	return 0;
+}
+
+SEC("socket")
+int cb_also_direct(struct __sk_buff *skb)
+{
+	upto(3, 0);
+	bpf_loop(1000, upto, 0, 0);
 	return 0;
 }
 

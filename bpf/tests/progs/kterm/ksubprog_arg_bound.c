@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Kernel profile: a subprogram whose loop is bounded by its argument, called
- * with 5 and with 20.  Not marked tight: without the call sites' arguments the
- * loop is bounded only by the argument's type.
+ * with 5 and with 20.  The subprogram starts from the join of its call sites'
+ * arguments (its callers are analysed first), so the loop runs at most 20
+ * times per call.
  */
 // PDS-EXPECT: verdict=proven
 // PDS-EXPECT: worst=172
+// PDS-EXPECT: tight
 // PDS-RUN: bpf_get_prandom_u32=1
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
