@@ -1700,6 +1700,18 @@ static int call_order(struct pds_absint *ai, uint32_t *order, bool *ok)
 	return 0;
 }
 
+/* The subprogram the call at slot passes arguments to, or UINT32_MAX. */
+static uint32_t arg_callee(const struct pds_absint *ai, uint32_t slot, const bool *taken)
+{
+	const struct pds_insn_ref *ref = &ai->cfg->prog->refs[slot];
+	uint32_t g;
+
+	if (ref->kind != PDS_REF_SUBPROG)
+		return UINT32_MAX;
+	g = pds_cfg_func_of_slot(ai->cfg, ref->target);
+	return g < ai->cfg->nfuncs && !taken[g] ? g : UINT32_MAX;
+}
+
 /* Joins what the calls in function f pass in r1-r5 into their callees' arguments. */
 static int pass_args(struct pds_absint *ai, uint32_t f, const bool *taken)
 {
@@ -1710,26 +1722,20 @@ static int pass_args(struct pds_absint *ai, uint32_t f, const bool *taken)
 
 	for (uint32_t i = 0; !err && i < fn->norder; i++) {
 		const struct pds_block *blk = &ai->cfg->blocks[fn->order[i]];
-		bool entered = false;
+		bool calls = false;
 
-		for (uint32_t slot = blk->first; !err && slot <= blk->last; slot++) {
-			uint32_t g;
+		for (uint32_t slot = blk->first; !calls && slot <= blk->last; slot++)
+			calls = arg_callee(ai, slot, taken) != UINT32_MAX;
+		if (!calls)
+			continue;
+		/* the block's entry, stepped through, read at each call */
+		err = pds_absint_entry(ai, fn->order[i], &s);
+		for (uint32_t slot = blk->first; !err && s.reachable && slot <= blk->last; slot++) {
+			uint32_t g = arg_callee(ai, slot, taken);
 
-			if (p->refs[slot].kind != PDS_REF_SUBPROG)
+			if (slot > blk->first && pds_insn_is_lddw(&p->insns[slot - 1]))
 				continue;
-			g = pds_cfg_func_of_slot(ai->cfg, p->refs[slot].target);
-			if (g >= ai->cfg->nfuncs || taken[g])
-				continue;
-			if (!entered) { /* the block's entry, stepped to each call in turn */
-				err = pds_absint_entry(ai, fn->order[i], &s);
-				entered = true;
-				for (uint32_t k = blk->first; !err && s.reachable && k < slot; k++)
-					if (k == blk->first || !pds_insn_is_lddw(&p->insns[k - 1]))
-						err = pds_absint_step(ai, &s, k);
-			}
-			if (err || !s.reachable)
-				break;
-			for (int r = 1; r <= 5; r++) {
+			for (int r = 1; g != UINT32_MAX && r <= 5; r++) {
 				struct pds_av v = s.r[r];
 
 				if (v.kind != PDS_AV_SCALAR) /* pointers mean another frame there */
@@ -1739,15 +1745,9 @@ static int pass_args(struct pds_absint *ai, uint32_t f, const bool *taken)
 				else
 					pds_av_join(&ai->args[g][r - 1], &v);
 			}
-			ai->has_args[g] = true;
-			/* on to the next call in this block */
+			if (g != UINT32_MAX)
+				ai->has_args[g] = true;
 			err = pds_absint_step(ai, &s, slot);
-			for (uint32_t k = slot + 1; !err && s.reachable && k <= blk->last; k++) {
-				if (p->refs[k].kind == PDS_REF_SUBPROG)
-					break;
-				if (!pds_insn_is_lddw(&p->insns[k - 1]))
-					err = pds_absint_step(ai, &s, k);
-			}
 		}
 	}
 	pds_astate_free(&s);

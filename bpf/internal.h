@@ -261,9 +261,8 @@ void pds_prog_loc(const struct pds_chk_prog *prog, size_t slot, struct pds_loc *
 
 /* ------------------------------------------------------------------ helpers */
 
-/* Array allocation; large arrays ask for huge pages (pds_hint_huge). */
+/* Zeroed allocation; never NULL for a zero size unless out of memory. */
 void *pds_calloc(size_t n, size_t size);
-void pds_hint_huge(void *p, size_t bytes);
 /*
  * Arrays sized by the program, zeroed, freed with pds_arr_free only (never
  * free): large ones are huge-page mappings of their own. pds_arr_realloc keeps

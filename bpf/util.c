@@ -11,38 +11,13 @@
 
 #include "bpf/internal.h"
 
-/*
- * The arrays of per-block and per-loop analysis data reach hundreds of
- * megabytes on the largest programs. glibc maps large blocks fresh, and
- * touching them a 4 KiB page at a time costs more than the analysis itself
- * (under a hypervisor, many microseconds a page), as do the TLB misses after.
- * Large blocks ask for huge pages: a hint, where the kernel declines nothing
- * changes. Blocks under 4 MiB rarely hold a whole aligned huge page.
- */
 #define HUGE_PAGE ((size_t)2 << 20)
-
-void pds_hint_huge(void *p, size_t bytes)
-{
-	uintptr_t lo, hi;
-
-	if (!p || bytes < 2 * HUGE_PAGE)
-		return;
-	lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
-	hi = ((uintptr_t)p + bytes) & ~(uintptr_t)(HUGE_PAGE - 1);
-	if (hi > lo)
-		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-}
 
 void *pds_calloc(size_t n, size_t size)
 {
-	void *p;
-
 	if (n == 0 || size == 0)
 		return calloc(1, 1);
-	p = calloc(n, size);
-	if (p && n <= SIZE_MAX / size)
-		pds_hint_huge(p, n * size);
-	return p;
+	return calloc(n, size);
 }
 
 /*
